@@ -1,4 +1,17 @@
-//! Container stage: opening APK, XAPK/APKS bundles, zip entries and signing info.
+//! Container stage: opening `.apk` files, split bundles (`.xapk`, `.apks`,
+//! a directory of split APKs), zip entries and signing info.
+//!
+//! This module reads files (memory-mapped) but decodes nothing beyond the
+//! zip layer: the formats stage turns entries into typed data. It never
+//! extracts to disk and never follows nested bundles more than one level.
+//!
+//! ```no_run
+//! let c = humiao::apk::open(std::path::Path::new("app.xapk"), &Default::default())?;
+//! for apk in &c.apks {
+//!     println!("{} {} bytes", apk.name, apk.bytes().len());
+//! }
+//! # Ok::<(), humiao::apk::OpenError>(())
+//! ```
 #![deny(
     clippy::indexing_slicing,
     clippy::unwrap_used,
@@ -8,3 +21,342 @@
 
 pub mod signing;
 pub mod zip;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::formats::Anomaly;
+use zip::{Archive, ZipError};
+
+/// Limits that keep hostile inputs from exhausting memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest uncompressed size of one entry that is read (bytes).
+    pub max_entry_size: u64,
+    /// Largest nested APK read out of a bundle (bytes).
+    pub max_nested_apk_size: u64,
+    /// Most split APKs read from one bundle or directory.
+    pub max_splits: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            // Generous enough for a 2 GB game's largest real entry.
+            max_entry_size: 1 << 31,
+            max_nested_apk_size: 1 << 31,
+            max_splits: 256,
+        }
+    }
+}
+
+/// Why an input could not be opened as an app.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The file or directory could not be read.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The zip layer is broken.
+    #[error("{0}")]
+    Zip(#[from] ZipError),
+    /// An Android App Bundle, which is a publishing format, not an install one.
+    #[error("Android App Bundle (.aab) is not supported yet; build a universal APK with `bundletool build-apks --mode=universal` and scan that")]
+    AppBundle,
+    /// A zip with neither AndroidManifest.xml nor split APKs.
+    #[error("no AndroidManifest.xml and no APKs inside: not an Android package")]
+    NotAnApp,
+    /// A directory without any `.apk` file.
+    #[error("directory holds no .apk files")]
+    EmptyDirectory,
+    /// A split APK inside a bundle could not be read.
+    #[error("split `{name}`: {source}")]
+    Split {
+        /// Entry name of the split.
+        name: String,
+        /// Cause.
+        source: ZipError,
+    },
+}
+
+/// What kind of input this was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContainerKind {
+    /// A single APK.
+    Apk,
+    /// An XAPK (APKPure style: `manifest.json` plus APKs).
+    Xapk,
+    /// An APK set (bundletool `.apks`, or any zip of APKs).
+    Apks,
+    /// A directory of split APKs.
+    SplitDirectory,
+}
+
+/// Bytes of a file: memory-mapped, or owned when mapping is impossible.
+#[derive(Debug)]
+enum Backing {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Backing {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Backing::Mapped(m) => m,
+            Backing::Owned(v) => v,
+        }
+    }
+}
+
+fn map_file(path: &Path) -> std::io::Result<Backing> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(Backing::Owned(Vec::new()));
+    }
+    // SAFETY: the map is read-only and private to this process. If another
+    // process truncates the file while we scan it, reads may fault
+    // (SIGBUS); batch scans of files that change under them should copy
+    // them first. That is the documented price of zero-copy reads.
+    let map = unsafe { memmap2::Mmap::map(&file) }?;
+    Ok(Backing::Mapped(map))
+}
+
+/// One APK of an app: the whole input file, a stored entry inside a bundle
+/// (zero copy), or an inflated entry.
+#[derive(Debug, Clone)]
+pub struct ApkBlob {
+    /// File name, or entry name inside a bundle.
+    pub name: String,
+    data: BlobData,
+}
+
+#[derive(Debug, Clone)]
+enum BlobData {
+    Whole(Arc<Backing>),
+    Range(Arc<Backing>, usize, usize),
+    Owned(Arc<Vec<u8>>),
+}
+
+impl ApkBlob {
+    /// The APK's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            BlobData::Whole(b) => b.bytes(),
+            BlobData::Range(b, s, n) => b.bytes().get(*s..s.saturating_add(*n)).unwrap_or(&[]),
+            BlobData::Owned(v) => v,
+        }
+    }
+}
+
+/// An opened input: one app made of one or more APKs.
+#[derive(Debug)]
+pub struct Container {
+    /// Path as given.
+    pub path: PathBuf,
+    /// Input kind.
+    pub kind: ContainerKind,
+    /// Size in bytes of the input file (sum of APKs for a directory).
+    pub size: u64,
+    /// SHA-256 of the input file (`None` for a directory).
+    pub sha256: Option<String>,
+    /// The APKs, base first when it can be told from names.
+    pub apks: Vec<ApkBlob>,
+    /// `manifest.json` of an XAPK, raw.
+    pub xapk_manifest: Option<serde_json::Value>,
+    /// Anomalies of the outer bundle's zip layer.
+    pub anomalies: Vec<Anomaly>,
+    /// Bundle entries that are neither APKs nor known metadata.
+    pub other_entries: Vec<String>,
+}
+
+/// Lowercase hex SHA-256 of `data`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Opens `path` as an app: an APK file, an XAPK/APKS bundle, or a directory
+/// of split APKs.
+pub fn open(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
+    if path.is_dir() {
+        return open_dir(path, limits);
+    }
+    let backing = Arc::new(map_file(path)?);
+    let bytes = backing.bytes();
+    let size = bytes.len() as u64;
+    let sha256 = Some(sha256_hex(bytes));
+    let parsed = Archive::parse(bytes)?;
+    let archive = &parsed.value;
+    let has = |n: &str| archive.find(n).is_some();
+
+    if has("BundleConfig.pb") || has("base/manifest/AndroidManifest.xml") {
+        return Err(OpenError::AppBundle);
+    }
+    if has("AndroidManifest.xml") {
+        return Ok(Container {
+            path: path.to_path_buf(),
+            kind: ContainerKind::Apk,
+            size,
+            sha256,
+            apks: vec![ApkBlob { name: file_name(path), data: BlobData::Whole(backing.clone()) }],
+            xapk_manifest: None,
+            anomalies: Vec::new(), // the APK's own zip anomalies are reported per APK
+            other_entries: Vec::new(),
+        });
+    }
+
+    let mut apk_entries: Vec<&zip::Entry> =
+        archive.entries().iter().filter(|e| e.name.to_ascii_lowercase().ends_with(".apk")).collect();
+    if apk_entries.is_empty() {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("aab")) {
+            return Err(OpenError::AppBundle);
+        }
+        return Err(OpenError::NotAnApp);
+    }
+    let mut anomalies = parsed.anomalies.clone();
+    // Base first: bundletool names it base-master.apk / splits/base-master.apk,
+    // XAPKs name it after the package or "base.apk".
+    apk_entries.sort_by_key(|e| (!is_base_name(&e.name), e.name.clone()));
+    if apk_entries.len() > limits.max_splits {
+        anomalies.push(Anomaly::new(
+            "bundle-too-many-splits",
+            None,
+            format!("{} APKs in the bundle; only the first {} are read", apk_entries.len(), limits.max_splits),
+        ));
+        apk_entries.truncate(limits.max_splits);
+    }
+    let mut apks = Vec::with_capacity(apk_entries.len());
+    for e in apk_entries {
+        let (data, mut a) = archive
+            .read_checked(e, limits.max_nested_apk_size)
+            .map_err(|source| OpenError::Split { name: e.name.clone(), source })?;
+        anomalies.append(&mut a);
+        let data = match data {
+            std::borrow::Cow::Borrowed(s) => {
+                let start = (s.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+                BlobData::Range(backing.clone(), start, s.len())
+            }
+            std::borrow::Cow::Owned(v) => BlobData::Owned(Arc::new(v)),
+        };
+        apks.push(ApkBlob { name: e.name.clone(), data });
+    }
+    let xapk_manifest = archive
+        .find("manifest.json")
+        .and_then(|e| archive.read(e, 16 << 20).ok())
+        .and_then(|d| serde_json::from_slice::<serde_json::Value>(&d).ok());
+    let kind = if xapk_manifest.is_some() { ContainerKind::Xapk } else { ContainerKind::Apks };
+    let other_entries = archive
+        .entries()
+        .iter()
+        .filter(|e| !e.name.to_ascii_lowercase().ends_with(".apk") && !e.name.ends_with('/'))
+        .map(|e| e.name.clone())
+        .collect();
+    Ok(Container {
+        path: path.to_path_buf(),
+        kind,
+        size,
+        sha256,
+        apks,
+        xapk_manifest,
+        anomalies,
+        other_entries,
+    })
+}
+
+fn is_base_name(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base == "base.apk" || base == "base-master.apk" || base.starts_with("base-master")
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+fn open_dir(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("apk")))
+        .collect();
+    if files.is_empty() {
+        return Err(OpenError::EmptyDirectory);
+    }
+    files.sort_by_key(|p| (!is_base_name(&file_name(p)), file_name(p)));
+    let mut anomalies = Vec::new();
+    if files.len() > limits.max_splits {
+        anomalies.push(Anomaly::new(
+            "bundle-too-many-splits",
+            None,
+            format!("{} APKs in the directory; only the first {} are read", files.len(), limits.max_splits),
+        ));
+        files.truncate(limits.max_splits);
+    }
+    let mut apks = Vec::with_capacity(files.len());
+    let mut size = 0u64;
+    for f in &files {
+        let b = Arc::new(map_file(f)?);
+        size += b.bytes().len() as u64;
+        apks.push(ApkBlob { name: file_name(f), data: BlobData::Whole(b) });
+    }
+    Ok(Container {
+        path: path.to_path_buf(),
+        kind: ContainerKind::SplitDirectory,
+        size,
+        sha256: None,
+        apks,
+        xapk_manifest: None,
+        anomalies,
+        other_entries: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::apk::zip::tests::build_zip;
+
+    fn tmp(name: &str, data: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("humiao-apk-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+
+    #[test]
+    fn kinds() {
+        let apk = build_zip(&[("AndroidManifest.xml", b"x", true)]);
+        let c = open(&tmp("a.apk", &apk), &Limits::default()).unwrap();
+        assert_eq!(c.kind, ContainerKind::Apk);
+        assert_eq!(c.apks[0].bytes(), &apk[..]);
+
+        let bundle = build_zip(&[("split_config.zh.apk", &apk, false), ("base.apk", &apk, true), ("manifest.json", b"{\"package_name\":\"x\"}", false)]);
+        let c = open(&tmp("b.xapk", &bundle), &Limits::default()).unwrap();
+        assert_eq!(c.kind, ContainerKind::Xapk);
+        assert_eq!(c.apks.len(), 2);
+        assert_eq!(c.apks[0].name, "base.apk");
+        assert_eq!(c.apks[0].bytes(), &apk[..]);
+        assert_eq!(c.apks[1].bytes(), &apk[..]);
+
+        let aab = build_zip(&[("base/manifest/AndroidManifest.xml", b"x", true), ("BundleConfig.pb", b"", false)]);
+        assert!(matches!(open(&tmp("c.aab", &aab), &Limits::default()), Err(OpenError::AppBundle)));
+        let none = build_zip(&[("hello.txt", b"x", true)]);
+        assert!(matches!(open(&tmp("d.zip", &none), &Limits::default()), Err(OpenError::NotAnApp)));
+        assert!(matches!(open(&tmp("e.apk", b""), &Limits::default()), Err(OpenError::Zip(ZipError::Empty))));
+    }
+}
