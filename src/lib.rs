@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod apk;
+pub mod catalog;
 pub mod cli;
 pub mod evidence;
 pub mod formats;
