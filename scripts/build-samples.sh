@@ -141,7 +141,7 @@ build_split() {
     add_dex "$w" base.apk
     align_sign "$w/base.apk" "$out/base.apk"
     align_sign "$w/base_zh.apk" "$out/split_config.zh.apk"
-    align_sign "$w/base_hdpi-v4.apk" "$out/split_config.hdpi.apk"
+    align_sign "$w/base_hdpi-v4.apk" "$out/split_config.hdpi_v4.apk"
     python3 "$TOOLS/make_bundles.py" --apks-dir "$out" --expected "$S/split/expected.json" \
         --out-apks "$S/split/split.apks" --out-xapk "$S/split/split.xapk"
     fill_expected "$S/split/expected.json"

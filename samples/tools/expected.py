@@ -60,9 +60,10 @@ def cmd_fill(args):
     base = os.path.dirname(os.path.abspath(args.expected))
     for name in list(data.get("files", {})):
         data["files"][name] = sha256_file(os.path.join(base, name))
-    sig = data.get("signing")
-    if sig is not None and sig.get("signed"):
-        sig["signer_cert_sha256"] = args.cert_sha256
+    for facts in [data] + data.get("splits", []):
+        sig = facts.get("signing")
+        if sig is not None and sig.get("signed"):
+            sig["signer_cert_sha256"] = args.cert_sha256
     save(args.expected, data)
 
 
