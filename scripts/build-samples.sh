@@ -154,7 +154,8 @@ build_obfuscated() {
     compile_dex "$src" "$w" 19
     package_unsigned "$src" "$w" "$w/plain.apk"
     add_dex "$w" plain.apk
-    python3 "$TOOLS/axml_obfuscate.py" "$w/plain.apk" "$w/unsigned.apk"
+    python3 "$TOOLS/axml_obfuscate.py" "$w/plain.apk" "$w/unsigned.apk" \
+        --expect "$S/obfuscated/expected.json"
     align_sign "$w/unsigned.apk" "$S/obfuscated/obfuscated.apk"
     fill_expected "$S/obfuscated/expected.json"
 }
