@@ -107,13 +107,19 @@ fill_expected() { # expected.json
 # ---------------------------------------------------------------------------
 # samples
 
-build_kidsdemo() {
-    echo "== kidsdemo"
+kidsdemo_unsigned() { # -> $WORK/kidsdemo/unsigned.apk
     local src="$S/kidsdemo/src" w="$WORK/kidsdemo"
+    [[ -f "$w/unsigned.apk" ]] && return 0
     mkdir -p "$w"
     compile_dex "$src" "$w" 21
     package_unsigned "$src" "$w" "$w/unsigned.apk"
     add_dex "$w" unsigned.apk
+}
+
+build_kidsdemo() {
+    echo "== kidsdemo"
+    local w="$WORK/kidsdemo"
+    kidsdemo_unsigned
     align_sign "$w/unsigned.apk" "$S/kidsdemo/kidsdemo.apk"   # v1+v2+v3 (apksigner default)
     fill_expected "$S/kidsdemo/expected.json"
 }
@@ -161,8 +167,18 @@ build_obfuscated() {
 }
 
 build_tampered() {
-    echo "== tampered (from kidsdemo.apk)"
-    python3 "$TOOLS/zip_tamper.py" "$S/kidsdemo/kidsdemo.apk" "$S/tampered/tampered.apk"
+    echo "== tampered (from kidsdemo's sources)"
+    local w="$WORK/kidsdemo"
+    kidsdemo_unsigned
+    # align first, then tamper, then sign without re-aligning: apksigner keeps the
+    # lying local headers as they are, so the signature is valid over them.
+    "$ZIPALIGN" -f -p 4 "$w/unsigned.apk" "$w/tamper-in.apk"
+    python3 "$TOOLS/zip_tamper.py" "$w/tamper-in.apk" "$w/tampered-unsigned.apk"
+    "$APKSIGNER" sign --ks "$KS" --ks-pass "pass:$KS_PASS" --ks-key-alias "$KS_ALIAS" \
+        --v4-signing-enabled false --out "$S/tampered/tampered.apk" "$w/tampered-unsigned.apk"
+    # a second file: kidsdemo.apk with one LFH field patched after signing
+    python3 "$TOOLS/zip_tamper.py" --after-signing "$S/kidsdemo/kidsdemo.apk" \
+        "$S/tampered/patched-after-signing.apk"
     fill_expected "$S/tampered/expected.json"
 }
 
@@ -180,9 +196,9 @@ check_all() {
             --aapt "$AAPT" --apksigner "$APKSIGNER" --dexdump "$DEXDUMP"
     done
     local apk
-    for apk in "$S"/split/apks/*.apk; do
+    for apk in "$S"/tampered/patched-after-signing.apk "$S"/split/apks/*.apk; do
         [[ -f "$apk" ]] || continue
-        python3 "$TOOLS/expected.py" check "$S/split/expected.json" "$apk" \
+        python3 "$TOOLS/expected.py" check "$(dirname "$apk" | sed 's|/apks$||')/expected.json" "$apk" \
             --aapt "$AAPT" --apksigner "$APKSIGNER" --dexdump "$DEXDUMP"
     done
 }

@@ -309,10 +309,78 @@ def check_signing(c, exp, apk, apksigner):
     c.eq("signer certificate sha256", m and m.group(1), sig.get("signer_cert_sha256"))
 
 
+def merged(base, over):
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = merged(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
+
+
+def load_facts(path, fname):
+    """expected.json with "inherits" (a sibling sample's file) and per-file "variants"."""
+    exp = load(path)
+    if "inherits" in exp:
+        base = load(os.path.join(os.path.dirname(os.path.abspath(path)), exp["inherits"]))
+        exp = merged(base, {k: v for k, v in exp.items() if k != "inherits"})
+    for v in exp.get("variants", []):
+        if v["file"] == fname:
+            exp = merged(exp, v.get("overrides", {}))
+    return exp
+
+
+def zip_records(apk):
+    """{name: {"cd": {...}, "lfh": {...}}} straight from the bytes (CD and local headers)."""
+    import struct
+    d = open(apk, "rb").read()
+    e = d.rfind(b"PK\x05\x06")
+    n, cd_off = struct.unpack_from("<H", d, e + 10)[0], struct.unpack_from("<I", d, e + 16)[0]
+    out, p = {}, cd_off
+    for _ in range(n):
+        flags, method, crc, cs, us, nl, xl, cl = struct.unpack_from("<8xHH4xIIIHHH", d, p)
+        lho = struct.unpack_from("<I", d, p + 42)[0]
+        name = d[p + 46:p + 46 + nl].decode("utf-8")
+        p += 46 + nl + xl + cl
+        lf, lm, lc, lcs, lus, lnl, lxl = struct.unpack_from("<6xHH4xIIIHH", d, lho)
+        data_end = lho + 30 + lnl + lxl + cs
+        out[name] = {
+            "cd": {"flags": flags, "method": method, "crc32": crc, "compressed_size": cs,
+                   "uncompressed_size": us},
+            "lfh": {"offset": lho, "flags": lf, "method": lm, "crc32": lc, "compressed_size": lcs,
+                    "uncompressed_size": lus},
+            "after_data": d[data_end:data_end + 16], "data_end": data_end,
+        }
+    return out
+
+
+def check_zip(c, anomalies, apk):
+    import struct
+    recs = zip_records(apk)
+    for a in anomalies:
+        r = recs.get(a["entry"])
+        if r is None:
+            c.errors.append(f"zip entry {a['entry']} missing")
+            continue
+        if "lfh_offset" in a:
+            c.eq(f"{a['entry']} LFH offset", r["lfh"]["offset"], a["lfh_offset"])
+        if "field" in a:
+            c.eq(f"{a['entry']} LFH {a['field']}", r["lfh"][a["field"]], a["lfh"])
+            c.eq(f"{a['entry']} CD {a['field']}", r["cd"][a["field"]], a["cd"])
+        if a["code"] == "data-descriptor":
+            sig, crc, cs, us = struct.unpack("<IIII", r["after_data"])
+            c.eq(f"{a['entry']} data descriptor offset", r["data_end"], a["offset"])
+            c.eq(f"{a['entry']} data descriptor", [sig == 0x08074B50, crc, cs, us],
+                 [a["signature"], r["cd"]["crc32"], r["cd"]["compressed_size"], r["cd"]["uncompressed_size"]])
+    listed = {(a["entry"], a.get("field")) for a in anomalies}
+    for name, r in recs.items():
+        for field in ("flags", "method", "crc32", "compressed_size", "uncompressed_size"):
+            if r["lfh"][field] != r["cd"][field] and (name, field) not in listed:
+                c.errors.append(f"unlisted LFH/CD difference: {name} {field}")
+
+
 def cmd_check(args):
-    exp = load(args.expected)
     apk = args.apk
     fname = os.path.basename(apk)
+    exp = load_facts(args.expected, fname)
     c = Checker(f"{os.path.relpath(args.expected)} vs {fname}")
     oracle = exp.get("oracle", {})
     split = None
@@ -362,6 +430,7 @@ def cmd_check(args):
         check_dex(c, facts["dex"], apk, args.dexdump)
 
     check_signing(c, facts if split is not None else exp, apk, args.apksigner)
+    check_zip(c, exp.get("zip_anomalies", []), apk)
 
     if c.errors:
         print(f"FAIL {c.label}", file=sys.stderr)
