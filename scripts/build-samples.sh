@@ -201,6 +201,10 @@ check_all() {
         python3 "$TOOLS/expected.py" check "$(dirname "$apk" | sed 's|/apks$||')/expected.json" "$apk" \
             --aapt "$AAPT" --apksigner "$APKSIGNER" --dexdump "$DEXDUMP"
     done
+    if [[ -f "$S/malformed/empty.apk" ]]; then
+        python3 "$TOOLS/expected.py" check-malformed "$S/malformed/expected.json" \
+            --aapt "$AAPT" --apksigner "$APKSIGNER" --dexdump "$DEXDUMP"
+    fi
 }
 
 main() {

@@ -5,10 +5,14 @@
       writes the computed facts: SHA-256 of each listed file and of the signer
       certificate (from the committed keystore). Everything else stays hand-written.
 
-  expected.py check EXPECTED.json FILE.apk --aapt AAPT --apksigner APKSIGNER
+  expected.py check EXPECTED.json FILE.apk --aapt AAPT --apksigner APKSIGNER --dexdump DEXDUMP
       compares the hand-written facts with what Android's own tools say
-      (aapt dump badging / xmltree, apksigner verify, dexdump), so a typo in the
-      ground truth or a build mistake fails the build instead of a test.
+      (aapt dump badging / xmltree, apksigner verify, dexdump) and compares local
+      headers with the central directory, so a typo in the ground truth or a build
+      mistake fails the build instead of a test.
+
+  expected.py check-malformed malformed/expected.json --aapt .. --apksigner .. --dexdump ..
+      checks each broken input's SHA-256 and the exit codes of the three tools.
 
 Standard library only.
 """
@@ -440,6 +444,30 @@ def cmd_check(args):
     print(f"ok   {c.label}")
 
 
+def cmd_check_malformed(args):
+    exp = load(args.expected)
+    base = os.path.dirname(os.path.abspath(args.expected))
+    errors = []
+    for case in exp["cases"]:
+        path = os.path.join(base, case["file"])
+        got = {
+            "aapt_badging_exit": run([args.aapt, "dump", "badging", path])[0],
+            "apksigner_verify_exit": run([args.apksigner, "verify", path])[0],
+            "dexdump_exit": run([args.dexdump, path])[0],
+        }
+        if got != case["oracle"]:
+            errors.append(f"{case['file']}: tools exit {got}, expected.json says {case['oracle']}")
+        if sha256_file(path) != case["sha256"]:
+            errors.append(f"{case['file']}: sha256 differs from expected.json")
+    label = os.path.relpath(args.expected)
+    if errors:
+        print(f"FAIL {label}", file=sys.stderr)
+        for e in errors:
+            print(f"  - {e}", file=sys.stderr)
+        sys.exit(1)
+    print(f"ok   {label} ({len(exp['cases'])} files)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -452,8 +480,13 @@ def main():
     k.add_argument("--aapt", default="aapt")
     k.add_argument("--apksigner", default="apksigner")
     k.add_argument("--dexdump", default="dexdump")
+    m = sub.add_parser("check-malformed")
+    m.add_argument("expected")
+    m.add_argument("--aapt", default="aapt")
+    m.add_argument("--apksigner", default="apksigner")
+    m.add_argument("--dexdump", default="dexdump")
     args = ap.parse_args()
-    {"fill": cmd_fill, "check": cmd_check}[args.cmd](args)
+    {"fill": cmd_fill, "check": cmd_check, "check-malformed": cmd_check_malformed}[args.cmd](args)
 
 
 if __name__ == "__main__":
