@@ -11,6 +11,8 @@
 #   X.<cmd>.err         stderr of that aapt command, when it failed or printed anything
 #                       (log prefixes "tag L MM-DD HH:MM:SS PID TID" reduced to "tag L")
 #   X.certs.txt         `apksigner verify --verbose --print-certs X` (stdout, stderr, status)
+#   X.certs-minsdk24.txt the same with --min-sdk-version 24, only when the plain call failed
+#                       for want of a v1 signature (v2/v3-only APK with minSdk < 24)
 # plus tests/golden/corpus.tsv (one row per input) and tests/golden/TOOLS.txt.
 # Tools are found through dpkg -L, as in scripts/build-samples.sh. Needs:
 #   apt-get update && apt-get install -y aapt apksigner dexdump unzip
@@ -53,7 +55,7 @@ run_aapt() {
 # golden_one DIR FILE STEM: dump FILE (which lives in DIR) into $DEST/STEM.*
 golden_one() {
     local dir=$1 file=$2 stem=$3 label=$4
-    local rc_b rc_x rc_s=0 note=""
+    local rc_b rc_x rc_s=0 rc_s24 note=""
     (
         cd "$dir"
         run_aapt "$stem" badging dump badging "$file"; echo $LAST_RC >"$TMP/rc_b"
@@ -67,8 +69,22 @@ golden_one() {
             echo "# apksigner exit status: $rc"
         } >"$DEST/$stem.certs.txt"
         echo $rc >"$TMP/rc_s"
+        # The plain call checks v1 down to the manifest's minSdkVersion, so a v2/v3-only
+        # APK with minSdk < 24 "does not verify". Record what it says from API 24 on too.
+        echo "" >"$TMP/rc_s24"
+        if [[ $rc -ne 0 ]] && grep -qE 'Missing META-INF/MANIFEST.MF|No JAR signatures' "$TMP/so" "$TMP/se"; then
+            rc=0
+            "$APKSIGNER" verify --verbose --print-certs --min-sdk-version 24 "$file" \
+                >"$TMP/so" 2>"$TMP/se" || rc=$?
+            {
+                cat "$TMP/so"
+                if [[ -s "$TMP/se" ]]; then echo "# --- stderr ---"; cat "$TMP/se"; fi
+                echo "# apksigner exit status: $rc"
+            } >"$DEST/$stem.certs-minsdk24.txt"
+            echo $rc >"$TMP/rc_s24"
+        fi
     )
-    rc_b=$(cat "$TMP/rc_b"); rc_x=$(cat "$TMP/rc_x"); rc_s=$(cat "$TMP/rc_s")
+    rc_b=$(cat "$TMP/rc_b"); rc_x=$(cat "$TMP/rc_x"); rc_s=$(cat "$TMP/rc_s"); rc_s24=$(cat "$TMP/rc_s24")
     local size
     size=$(stat -c %s "$DEST/$stem.xmltree.txt")
     if [[ $size -gt $MAX_XMLTREE ]]; then
@@ -77,9 +93,9 @@ golden_one() {
     fi
     local sha
     sha=$(sha256sum "$dir/$file" | cut -d' ' -f1)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$sha" "$(stat -c %s "$dir/$file")" \
-        "$rc_b" "$rc_x" "$rc_s" "${DEST#"$OUT"/}/$stem" "$note" >>"$TSV"
-    echo "  $label: aapt $rc_b, xmltree $rc_x, apksigner $rc_s"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$sha" "$(stat -c %s "$dir/$file")" \
+        "$rc_b" "$rc_x" "$rc_s" "$rc_s24" "${DEST#"$OUT"/}/$stem" "$note" >>"$TSV"
+    echo "  $label: aapt $rc_b, xmltree $rc_x, apksigner $rc_s${rc_s24:+ (minSdk 24: $rc_s24)}"
 }
 
 # The APKs inside an .apks/.xapk container, each dumped as CONTAINER__entry_path.
@@ -103,15 +119,17 @@ is_input() { # which files are dumped
     esac
 }
 
+[[ -d "$CORPUS" ]] || die "corpus not found at $CORPUS (set HUMIAO_CORPUS); refusing to drop tests/golden/corpus"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 rm -rf "$OUT/corpus" "$OUT/samples"
 mkdir -p "$OUT"
 TSV="$OUT/corpus.tsv.tmp"
-printf 'file\tsha256\tsize\taapt_badging_exit\taapt_xmltree_exit\tapksigner_exit\tgolden\tnote\n' >"$TSV"
+printf 'file\tsha256\tsize\taapt_badging_exit\taapt_xmltree_exit\tapksigner_exit\tapksigner_minsdk24_exit\tgolden\tnote\n' >"$TSV"
 
 # --- corpus -----------------------------------------------------------------
-if [[ -d "$CORPUS" ]]; then
+if true; then
+    CORPUS=$(cd "$CORPUS" && pwd)
     echo "== corpus: $CORPUS"
     DEST="$OUT/corpus"; mkdir -p "$DEST"
     for path in "$CORPUS"/*; do
@@ -121,7 +139,7 @@ if [[ -d "$CORPUS" ]]; then
             # only if aapt can read it as an APK
             if ! "$AAPT" dump badging "$path" >/dev/null 2>&1; then
                 echo "  skip $f (aapt cannot read it as an APK)"
-                printf '%s\t%s\t%s\t\t\t\t\t%s\n' "corpus/$f" "$(sha256sum "$path" | cut -d' ' -f1)" \
+                printf '%s\t%s\t%s\t\t\t\t\t\t%s\n' "corpus/$f" "$(sha256sum "$path" | cut -d' ' -f1)" \
                     "$(stat -c %s "$path")" "skipped: aapt dump badging fails on this .jar" >>"$TSV"
                 continue
             fi
@@ -129,8 +147,6 @@ if [[ -d "$CORPUS" ]]; then
         golden_one "$CORPUS" "$f" "$f" "corpus/$f"
         case "$f" in *.apks|*.xapk) golden_container "$CORPUS" "$f" "corpus/$f" ;; esac
     done
-else
-    echo "== corpus not found at $CORPUS: only samples/ (set HUMIAO_CORPUS)" >&2
 fi
 
 # --- samples ----------------------------------------------------------------
