@@ -1,0 +1,14 @@
+.class public Lcom/example/obfuscated/RecorderService;
+.super Landroid/app/Service;
+
+.method public constructor <init>()V
+    .registers 1
+    invoke-direct {p0}, Landroid/app/Service;-><init>()V
+    return-void
+.end method
+
+.method public onBind(Landroid/content/Intent;)Landroid/os/IBinder;
+    .registers 3
+    const/4 v0, 0x0
+    return-object v0
+.end method
