@@ -214,7 +214,10 @@ impl<'a> Archive<'a> {
             anomalies.push(Anomaly::new(
                 "zip-trailing-data",
                 Some(end_of_comment as u64),
-                format!("{} bytes after the end-of-central-directory record and its comment", data.len() - end_of_comment),
+                format!(
+                    "{} bytes after the end-of-central-directory record and its comment (Android's installer rejects such a file)",
+                    data.len() - end_of_comment
+                ),
             ));
         }
 
