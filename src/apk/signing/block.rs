@@ -127,7 +127,10 @@ fn truncated(structure: &'static str, e: read::OutOfBounds) -> SigningError {
 /// start before the file, or header and footer sizes that disagree. Pair
 /// lengths are bounded by the block; a bad one ends the walk and is reported
 /// in [`SigningBlock::anomalies`].
-pub fn find_signing_block(file: &[u8], cd_offset: u64) -> Result<Option<SigningBlock<'_>>, SigningError> {
+pub fn find_signing_block(
+    file: &[u8],
+    cd_offset: u64,
+) -> Result<Option<SigningBlock<'_>>, SigningError> {
     let len = file.len() as u64;
     if cd_offset > len {
         return Err(SigningError::CdOffsetOutOfRange { cd_offset, len });
@@ -136,25 +139,42 @@ pub fn find_signing_block(file: &[u8], cd_offset: u64) -> Result<Option<SigningB
         return Ok(None);
     }
     // cd_offset <= file.len(), so it fits usize.
-    let cd = usize::try_from(cd_offset).map_err(|_| SigningError::CdOffsetOutOfRange { cd_offset, len })?;
+    let cd = usize::try_from(cd_offset)
+        .map_err(|_| SigningError::CdOffsetOutOfRange { cd_offset, len })?;
     let footer_at = cd.saturating_sub(FOOTER_SIZE as usize);
-    let magic = read::slice(file, footer_at + 8, 16).map_err(|e| truncated("APK Signing Block footer", e))?;
+    let magic = read::slice(file, footer_at + 8, 16)
+        .map_err(|e| truncated("APK Signing Block footer", e))?;
     if magic != MAGIC {
         return Ok(None);
     }
-    let footer_size = read::u64_at(file, footer_at).map_err(|e| truncated("APK Signing Block footer", e))?;
+    let footer_size =
+        read::u64_at(file, footer_at).map_err(|e| truncated("APK Signing Block footer", e))?;
     // apksig: "APK Signing Block size out of range" unless 24 <= size <= Integer.MAX_VALUE - 8.
     if footer_size < FOOTER_SIZE || footer_size > (i32::MAX as u64) - 8 {
-        return Err(SigningError::BlockSizeOutOfRange { offset: footer_at as u64, size: footer_size });
+        return Err(SigningError::BlockSizeOutOfRange {
+            offset: footer_at as u64,
+            size: footer_size,
+        });
     }
     let total = footer_size + 8;
     let Some(start) = cd_offset.checked_sub(total) else {
-        return Err(SigningError::BlockOffsetOutOfRange { cd_offset, size: footer_size });
+        return Err(SigningError::BlockOffsetOutOfRange {
+            cd_offset,
+            size: footer_size,
+        });
     };
-    let start_us = usize::try_from(start).map_err(|_| SigningError::BlockOffsetOutOfRange { cd_offset, size: footer_size })?;
-    let header_size = read::u64_at(file, start_us).map_err(|e| truncated("APK Signing Block header", e))?;
+    let start_us = usize::try_from(start).map_err(|_| SigningError::BlockOffsetOutOfRange {
+        cd_offset,
+        size: footer_size,
+    })?;
+    let header_size =
+        read::u64_at(file, start_us).map_err(|e| truncated("APK Signing Block header", e))?;
     if header_size != footer_size {
-        return Err(SigningError::BlockSizeMismatch { offset: start, header: header_size, footer: footer_size });
+        return Err(SigningError::BlockSizeMismatch {
+            offset: start,
+            header: header_size,
+            footer: footer_size,
+        });
     }
 
     let mut block = SigningBlock {
@@ -179,7 +199,9 @@ pub fn find_signing_block(file: &[u8], cd_offset: u64) -> Result<Option<SigningB
             ));
             break;
         }
-        let pair_len = r.u64().map_err(|e| truncated("APK Signing Block entry", e))?;
+        let pair_len = r
+            .u64()
+            .map_err(|e| truncated("APK Signing Block entry", e))?;
         // apksig: "APK Signing Block entry #N size out of range" unless 4 <= len <= remaining.
         if pair_len < 4 || pair_len > left - 8 {
             block.anomalies.push(Anomaly::new(
@@ -192,11 +214,19 @@ pub fn find_signing_block(file: &[u8], cd_offset: u64) -> Result<Option<SigningB
             ));
             break;
         }
-        let id = r.u32().map_err(|e| truncated("APK Signing Block entry", e))?;
+        let id = r
+            .u32()
+            .map_err(|e| truncated("APK Signing Block entry", e))?;
         let value_at = r.pos() as u64;
         // pair_len <= left - 8 <= block size, which fits usize.
-        let value_len = usize::try_from(pair_len - 4).map_err(|_| SigningError::BlockOffsetOutOfRange { cd_offset, size: footer_size })?;
-        let value = r.bytes(value_len).map_err(|e| truncated("APK Signing Block entry", e))?;
+        let value_len =
+            usize::try_from(pair_len - 4).map_err(|_| SigningError::BlockOffsetOutOfRange {
+                cd_offset,
+                size: footer_size,
+            })?;
+        let value = r
+            .bytes(value_len)
+            .map_err(|e| truncated("APK Signing Block entry", e))?;
         if block.pairs.iter().any(|(pid, _)| *pid == id) {
             block.anomalies.push(Anomaly::new(
                 "sig-block-duplicate-id",
@@ -237,11 +267,20 @@ pub(crate) mod tests {
 
     #[test]
     fn good_block() {
-        let (f, cd) = build(10, &[(V2_BLOCK_ID, b"abc"), (VERITY_PADDING_BLOCK_ID, &[0; 5])]);
+        let (f, cd) = build(
+            10,
+            &[(V2_BLOCK_ID, b"abc"), (VERITY_PADDING_BLOCK_ID, &[0; 5])],
+        );
         let b = find_signing_block(&f, cd).unwrap().unwrap();
         assert_eq!(b.offset, 10);
         assert_eq!(b.size, cd - 10);
-        assert_eq!(b.pairs, vec![(V2_BLOCK_ID, &b"abc"[..]), (VERITY_PADDING_BLOCK_ID, &[0u8; 5][..])]);
+        assert_eq!(
+            b.pairs,
+            vec![
+                (V2_BLOCK_ID, &b"abc"[..]),
+                (VERITY_PADDING_BLOCK_ID, &[0u8; 5][..])
+            ]
+        );
         assert_eq!(b.value_offset(0), Some(10 + 8 + 12));
         assert_eq!(b.find(V2_BLOCK_ID), Some((30, &b"abc"[..])));
         assert!(b.anomalies.is_empty());
@@ -266,7 +305,10 @@ pub(crate) mod tests {
         let (mut f, cd) = build(4, &[(V2_BLOCK_ID, b"x")]);
         f[4] ^= 1;
         let e = find_signing_block(&f, cd).unwrap_err();
-        assert!(matches!(e, SigningError::BlockSizeMismatch { offset: 4, .. }), "{e}");
+        assert!(
+            matches!(e, SigningError::BlockSizeMismatch { offset: 4, .. }),
+            "{e}"
+        );
         assert!(e.to_string().contains("do not match"));
     }
 
@@ -276,13 +318,22 @@ pub(crate) mod tests {
         let footer = cd as usize - 24;
         // Larger than the bytes before the central directory.
         f[footer..footer + 8].copy_from_slice(&1000u64.to_le_bytes());
-        assert!(matches!(find_signing_block(&f, cd), Err(SigningError::BlockOffsetOutOfRange { .. })));
+        assert!(matches!(
+            find_signing_block(&f, cd),
+            Err(SigningError::BlockOffsetOutOfRange { .. })
+        ));
         // Huge.
         f[footer..footer + 8].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(matches!(find_signing_block(&f, cd), Err(SigningError::BlockSizeOutOfRange { .. })));
+        assert!(matches!(
+            find_signing_block(&f, cd),
+            Err(SigningError::BlockSizeOutOfRange { .. })
+        ));
         // Too small.
         f[footer..footer + 8].copy_from_slice(&3u64.to_le_bytes());
-        assert!(matches!(find_signing_block(&f, cd), Err(SigningError::BlockSizeOutOfRange { .. })));
+        assert!(matches!(
+            find_signing_block(&f, cd),
+            Err(SigningError::BlockSizeOutOfRange { .. })
+        ));
     }
 
     #[test]
@@ -315,7 +366,13 @@ pub(crate) mod tests {
 
     #[test]
     fn duplicate_ids_are_flagged() {
-        let (f, cd) = build(0, &[(VERITY_PADDING_BLOCK_ID, b""), (VERITY_PADDING_BLOCK_ID, b"")]);
+        let (f, cd) = build(
+            0,
+            &[
+                (VERITY_PADDING_BLOCK_ID, b""),
+                (VERITY_PADDING_BLOCK_ID, b""),
+            ],
+        );
         let b = find_signing_block(&f, cd).unwrap().unwrap();
         assert_eq!(b.pairs.len(), 2);
         assert_eq!(b.anomalies[0].code, "sig-block-duplicate-id");

@@ -53,8 +53,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-        s.push(char::from(DIGITS.get(usize::from(b & 0xf)).copied().unwrap_or(b'0')));
+        s.push(char::from(
+            DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        s.push(char::from(
+            DIGITS.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'),
+        ));
     }
     s
 }
@@ -69,14 +73,17 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 /// Fails if `der` is not a certificate x509-parser can read; see
 /// [`describe_lenient`] for the variant that still fingerprints it.
 pub fn describe_certificate(der: &[u8]) -> Result<Certificate, SigningError> {
-    let (_, cert) = X509Certificate::from_der(der)
-        .map_err(|e| SigningError::BadCertificate { reason: e.to_string() })?;
+    let (_, cert) = X509Certificate::from_der(der).map_err(|e| SigningError::BadCertificate {
+        reason: e.to_string(),
+    })?;
     let tbs = &cert.tbs_certificate;
     let spki = &tbs.subject_pki;
     let key_oid = der::oid_to_string(spki.algorithm.algorithm.as_bytes());
     let params = spki.algorithm.parameters.as_ref();
     let public_key_bits = match key_oid.as_str() {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => rsa_modulus_bits(&spki.subject_public_key.data),
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
+            rsa_modulus_bits(&spki.subject_public_key.data)
+        }
         "1.2.840.10045.2.1" => params.and_then(|p| ec_curve_bits(&der::oid_to_string(p.data))),
         "1.2.840.10040.4.1" => params.and_then(|p| dsa_p_bits(p.data)),
         "1.3.101.112" => Some(255),
@@ -95,7 +102,8 @@ pub fn describe_certificate(der: &[u8]) -> Result<Certificate, SigningError> {
         public_key_algorithm: key_algorithm_name(&key_oid).map_or(key_oid.clone(), str::to_string),
         public_key_bits,
         public_key_sha256: sha256_hex(spki.raw),
-        signature_algorithm: signature_algorithm_name(&sig_oid).map_or(sig_oid.clone(), str::to_string),
+        signature_algorithm: signature_algorithm_name(&sig_oid)
+            .map_or(sig_oid.clone(), str::to_string),
     })
 }
 
@@ -165,14 +173,16 @@ fn rsa_modulus_bits(spk: &[u8]) -> Option<u32> {
         return None;
     }
     let m = seq.children(spk, 0).next()?.ok()?;
-    m.is(UNIVERSAL, false, INTEGER).then(|| der::bit_length(m.content(spk)))
+    m.is(UNIVERSAL, false, INTEGER)
+        .then(|| der::bit_length(m.content(spk)))
 }
 
 fn dsa_p_bits(params: &[u8]) -> Option<u32> {
     // Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }; `params`
     // is the SEQUENCE's content.
     let p = read_tlv(params, 0, params.len(), 0).ok()?;
-    p.is(UNIVERSAL, false, INTEGER).then(|| der::bit_length(p.content(params)))
+    p.is(UNIVERSAL, false, INTEGER)
+        .then(|| der::bit_length(p.content(params)))
 }
 
 fn ec_curve_bits(curve: &str) -> Option<u32> {
@@ -269,9 +279,12 @@ fn java_ava(ava: &AttributeTypeAndValue<'_>) -> String {
         20 => Some(v.data.iter().map(|&b| char::from(b)).collect()),
         // BMPString: UTF-16BE.
         30 => Some(
-            char::decode_utf16(
-                v.data.chunks_exact(2).map(|c| u16::from_be_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)])),
-            )
+            char::decode_utf16(v.data.chunks_exact(2).map(|c| {
+                u16::from_be_bytes([
+                    c.first().copied().unwrap_or(0),
+                    c.get(1).copied().unwrap_or(0),
+                ])
+            }))
             .map(|r| r.unwrap_or('\u{FFFD}'))
             .collect(),
         ),
@@ -292,7 +305,11 @@ fn java_ava(ava: &AttributeTypeAndValue<'_>) -> String {
         Some(t) => format!("{keyword}={}", rfc1779_quote(&t)),
         // Non-string values print as '#' and the hex of the whole DER value.
         None => {
-            let mut whole = vec![(v.header.class() as u8) << 6 | if v.header.is_constructed() { 0x20 } else { 0 } | (tag.min(30) as u8)];
+            let mut whole = vec![
+                (v.header.class() as u8) << 6
+                    | if v.header.is_constructed() { 0x20 } else { 0 }
+                    | (tag.min(30) as u8),
+            ];
             let n = v.data.len();
             if n < 0x80 {
                 whole.push(n as u8);
@@ -357,7 +374,11 @@ fn rfc1779_quote(s: &str) -> String {
 
 /// ASN.1 PrintableString characters (OpenJDK `DerValue.isPrintableStringChar`).
 fn is_printable_string_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, ' ' | '\'' | '(' | ')' | '+' | ',' | '-' | '.' | '/' | ':' | '=' | '?')
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            ' ' | '\'' | '(' | ')' | '+' | ',' | '-' | '.' | '/' | ':' | '=' | '?'
+        )
 }
 
 /// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -374,7 +395,12 @@ pub(crate) fn iso8601(ts: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]
@@ -414,7 +440,10 @@ mod tests {
         assert!(describe_certificate(b"not a certificate").is_err());
         let (c, e) = describe_lenient(b"x");
         assert!(e.is_some());
-        assert_eq!(c.sha256, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881");
+        assert_eq!(
+            c.sha256,
+            "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+        );
         assert_eq!(c.sha1, "11f6ad8ec52a2984abaafd7c3b516503785c2072");
     }
 }

@@ -67,7 +67,8 @@ impl Tlv {
 
     /// The content octets.
     pub fn content<'a>(&self, data: &'a [u8]) -> &'a [u8] {
-        data.get(self.content_start..self.content_end).unwrap_or_default()
+        data.get(self.content_start..self.content_end)
+            .unwrap_or_default()
     }
 
     /// The whole element, header included.
@@ -77,7 +78,12 @@ impl Tlv {
 
     /// The elements inside a constructed element.
     pub fn children<'a>(&self, data: &'a [u8], depth: u32) -> Children<'a> {
-        Children { data, pos: self.content_start, end: self.content_end, depth: depth + 1 }
+        Children {
+            data,
+            pos: self.content_start,
+            end: self.content_end,
+            depth: depth + 1,
+        }
     }
 }
 
@@ -91,7 +97,9 @@ pub(crate) fn read_tlv(data: &[u8], pos: usize, limit: usize, depth: u32) -> Res
         if p >= limit {
             return Err(err(pos, "header runs past the end"));
         }
-        data.get(p).copied().ok_or(err(pos, "header runs past the end"))
+        data.get(p)
+            .copied()
+            .ok_or(err(pos, "header runs past the end"))
     };
     let id = byte(pos)?;
     let class = id >> 6;

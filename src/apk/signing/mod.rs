@@ -67,7 +67,9 @@ pub enum SigningError {
     },
     /// The block would start before the beginning of the file
     /// (apksig: "APK Signing Block offset out of range").
-    #[error("`APK Signing Block` of {size} bytes ending at {cd_offset:#x} would start before the file")]
+    #[error(
+        "`APK Signing Block` of {size} bytes ending at {cd_offset:#x} would start before the file"
+    )]
     BlockOffsetOutOfRange {
         /// Central-directory offset, where the block ends.
         cd_offset: u64,
@@ -268,11 +270,17 @@ impl Builder {
     /// Adds (or merges) a signer; returns its index.
     fn signer(&mut self, der: &[u8], scheme: &str, offset: Option<u64>, context: &str) -> usize {
         let sha = cert::sha256_hex(der);
-        if let Some(i) = self.info.signers.iter().position(|s| s.certificate.sha256 == sha) {
+        if let Some(i) = self
+            .info
+            .signers
+            .iter()
+            .position(|s| s.certificate.sha256 == sha)
+        {
             if let Some(s) = self.info.signers.get_mut(i) {
                 if !s.schemes.iter().any(|x| x == scheme) {
                     s.schemes.push(scheme.to_string());
-                    s.schemes.sort_by_key(|x| SCHEME_ORDER.iter().position(|o| o == x));
+                    s.schemes
+                        .sort_by_key(|x| SCHEME_ORDER.iter().position(|o| o == x));
                 }
             }
             return i;
@@ -315,15 +323,24 @@ pub fn collect(
     v1_blocks: &[(String, Vec<u8>)],
     v1_sf_names: &[String],
 ) -> Parsed<SigningInfo> {
-    let mut b = Builder { info: SigningInfo::default(), anomalies: Vec::new() };
+    let mut b = Builder {
+        info: SigningInfo::default(),
+        anomalies: Vec::new(),
+    };
     match find_signing_block(file, cd_offset) {
         Ok(Some(block)) => collect_block(&mut b, &block),
         Ok(None) => {}
         Err(e) => {
             let (code, offset) = match &e {
-                SigningError::BlockSizeMismatch { offset, .. } => ("sig-block-size-mismatch", Some(*offset)),
-                SigningError::BlockSizeOutOfRange { offset, .. } => ("sig-block-size-out-of-range", Some(*offset)),
-                SigningError::BlockOffsetOutOfRange { cd_offset, .. } => ("sig-block-size-out-of-range", Some(*cd_offset)),
+                SigningError::BlockSizeMismatch { offset, .. } => {
+                    ("sig-block-size-mismatch", Some(*offset))
+                }
+                SigningError::BlockSizeOutOfRange { offset, .. } => {
+                    ("sig-block-size-out-of-range", Some(*offset))
+                }
+                SigningError::BlockOffsetOutOfRange { cd_offset, .. } => {
+                    ("sig-block-size-out-of-range", Some(*cd_offset))
+                }
                 SigningError::CdOffsetOutOfRange { .. } => ("sig-cd-offset-out-of-range", None),
                 _ => ("sig-block-unreadable", Some(cd_offset)),
             };
@@ -335,11 +352,17 @@ pub fn collect(
         }
     }
     collect_v1(&mut b, v1_blocks, v1_sf_names);
-    Parsed { value: b.info, anomalies: b.anomalies }
+    Parsed {
+        value: b.info,
+        anomalies: b.anomalies,
+    }
 }
 
 fn collect_block(b: &mut Builder, block: &SigningBlock<'_>) {
-    b.info.block = Some(BlockLocation { offset: block.offset, size: block.size });
+    b.info.block = Some(BlockLocation {
+        offset: block.offset,
+        size: block.size,
+    });
     b.anomalies.extend(block.anomalies.iter().cloned());
     b.info.block_ids = block
         .pairs
@@ -351,8 +374,14 @@ fn collect_block(b: &mut Builder, block: &SigningBlock<'_>) {
         .collect();
 
     let mut stripping: Vec<u32> = Vec::new();
-    for (label, id, v3) in [("v3.1", V31_BLOCK_ID, true), ("v3", V3_BLOCK_ID, true), ("v2", V2_BLOCK_ID, false)] {
-        let Some((off, value)) = block.find(id) else { continue };
+    for (label, id, v3) in [
+        ("v3.1", V31_BLOCK_ID, true),
+        ("v3", V3_BLOCK_ID, true),
+        ("v2", V2_BLOCK_ID, false),
+    ] {
+        let Some((off, value)) = block.find(id) else {
+            continue;
+        };
         let raw = match scheme::parse_signers(value, off, v3, label, &mut b.anomalies) {
             Ok(r) => r,
             Err(e) => {
@@ -379,7 +408,11 @@ fn collect_block(b: &mut Builder, block: &SigningBlock<'_>) {
             let i = b.signer(first, label, Some(s.offset), &context);
             if let Some(signer) = b.info.signers.get_mut(i) {
                 if let Some((min_sdk, max_sdk)) = s.sdk {
-                    signer.sdk_ranges.push(SdkRange { scheme: label.to_string(), min_sdk, max_sdk });
+                    signer.sdk_ranges.push(SdkRange {
+                        scheme: label.to_string(),
+                        min_sdk,
+                        max_sdk,
+                    });
                 }
                 for alg in &s.signature_algorithms {
                     let name = scheme::signature_algorithm_name(*alg)
@@ -399,17 +432,26 @@ fn collect_block(b: &mut Builder, block: &SigningBlock<'_>) {
                         certificate: b.certificate(
                             node.certificate,
                             Some(s.offset),
-                            &format!("{label} signer #{} lineage certificate #{}", s.number, n + 1),
+                            &format!(
+                                "{label} signer #{} lineage certificate #{}",
+                                s.number,
+                                n + 1
+                            ),
                         ),
                         flags: node.flags,
                         capabilities: scheme::lineage_flag_names(node.flags),
                     })
                     .collect::<Vec<_>>();
-                if nodes.last().map(|n| n.certificate.sha256.as_str()) != Some(signer_sha256.as_str()) {
+                if nodes.last().map(|n| n.certificate.sha256.as_str())
+                    != Some(signer_sha256.as_str())
+                {
                     b.anomalies.push(Anomaly::new(
                         "sig-lineage-does-not-end-with-signer",
                         Some(s.offset),
-                        format!("{label} signer #{}: the last lineage certificate is not the signer's", s.number),
+                        format!(
+                            "{label} signer #{}: the last lineage certificate is not the signer's",
+                            s.number
+                        ),
                     ));
                 }
                 b.info.rotation.push(Rotation {
@@ -436,17 +478,25 @@ fn collect_block(b: &mut Builder, block: &SigningBlock<'_>) {
         ));
     }
 
-    b.info.schemes.source_stamp =
-        block.find(SOURCE_STAMP_V2_BLOCK_ID).is_some() || block.find(SOURCE_STAMP_V1_BLOCK_ID).is_some();
+    b.info.schemes.source_stamp = block.find(SOURCE_STAMP_V2_BLOCK_ID).is_some()
+        || block.find(SOURCE_STAMP_V1_BLOCK_ID).is_some();
     if let Some((off, value)) = block.find(SOURCE_STAMP_V2_BLOCK_ID) {
         // apksig V2SourceStampVerifier: length-prefixed stamp data whose first
         // field is the length-prefixed stamp certificate.
         let mut r = scheme::Lp::new(value, off);
-        match r.slice("source stamp").and_then(|mut s| s.bytes("source stamp certificate")) {
+        match r
+            .slice("source stamp")
+            .and_then(|mut s| s.bytes("source stamp certificate"))
+        {
             Ok((at, der)) => {
-                b.info.source_stamp_certificate = Some(b.certificate(der, Some(at), "source stamp certificate"));
+                b.info.source_stamp_certificate =
+                    Some(b.certificate(der, Some(at), "source stamp certificate"));
             }
-            Err(e) => b.anomalies.push(Anomaly::new("sig-malformed-source-stamp", Some(off), e.to_string())),
+            Err(e) => b.anomalies.push(Anomaly::new(
+                "sig-malformed-source-stamp",
+                Some(off),
+                e.to_string(),
+            )),
         }
     }
 }
@@ -457,7 +507,11 @@ fn stem(name: &str) -> &str {
 }
 
 fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[String]) {
-    let mut files: Vec<String> = v1_blocks.iter().map(|(n, _)| n.clone()).chain(v1_sf_names.iter().cloned()).collect();
+    let mut files: Vec<String> = v1_blocks
+        .iter()
+        .map(|(n, _)| n.clone())
+        .chain(v1_sf_names.iter().cloned())
+        .collect();
     files.sort();
     files.dedup();
     b.info.v1_files = files;
@@ -480,7 +534,11 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
         let sd = match pkcs7::parse_signed_data(data) {
             Ok(sd) => sd,
             Err(e) => {
-                b.anomalies.push(Anomaly::new("sig-v1-malformed-block", None, format!("{name}: {e}")));
+                b.anomalies.push(Anomaly::new(
+                    "sig-v1-malformed-block",
+                    None,
+                    format!("{name}: {e}"),
+                ));
                 continue;
             }
         };
@@ -499,14 +557,22 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
             ));
         }
         if sd.certificates.is_empty() {
-            b.anomalies.push(Anomaly::new("sig-v1-no-certificate", None, format!("{name}: no certificate")));
+            b.anomalies.push(Anomaly::new(
+                "sig-v1-no-certificate",
+                None,
+                format!("{name}: no certificate"),
+            ));
             continue;
         }
         // The signer's certificate is the one its SignerInfo names (apksig
         // V1SchemeVerifier); the rest of the SET is chain.
         let mut chosen: Vec<&[u8]> = Vec::new();
         for id in &sd.signer_ids {
-            if let Some(c) = sd.certificates.iter().find(|c| cert::matches_signer_id(c, id)) {
+            if let Some(c) = sd
+                .certificates
+                .iter()
+                .find(|c| cert::matches_signer_id(c, id))
+            {
                 if !chosen.contains(c) {
                     chosen.push(c);
                 }
@@ -516,7 +582,10 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
             b.anomalies.push(Anomaly::new(
                 "sig-v1-signer-certificate-not-found",
                 None,
-                format!("{name}: no certificate matches a SignerInfo; reporting all {}", sd.certificates.len()),
+                format!(
+                    "{name}: no certificate matches a SignerInfo; reporting all {}",
+                    sd.certificates.len()
+                ),
             ));
             chosen.clone_from(&sd.certificates);
         }
@@ -530,7 +599,10 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
             b.info.schemes.v1 = true;
         }
     }
-    for sf in v1_sf_names.iter().filter(|n| n.to_ascii_uppercase().ends_with(".SF")) {
+    for sf in v1_sf_names
+        .iter()
+        .filter(|n| n.to_ascii_uppercase().ends_with(".SF"))
+    {
         if !v1_blocks.iter().any(|(n, _)| stem(n) == stem(sf)) {
             b.anomalies.push(Anomaly::new(
                 "sig-v1-sf-without-block",
@@ -539,7 +611,11 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
             ));
         }
     }
-    if !v1_blocks.is_empty() && !v1_sf_names.iter().any(|n| n.eq_ignore_ascii_case("META-INF/MANIFEST.MF")) {
+    if !v1_blocks.is_empty()
+        && !v1_sf_names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("META-INF/MANIFEST.MF"))
+    {
         b.anomalies.push(Anomaly::new(
             "sig-v1-missing-manifest",
             None,

@@ -52,7 +52,11 @@ pub(crate) struct SignedData<'a> {
 }
 
 fn ber(structure: &'static str) -> impl Fn(BerError) -> SigningError {
-    move |e| SigningError::Der { structure, offset: e.offset as u64, reason: e.reason }
+    move |e| SigningError::Der {
+        structure,
+        offset: e.offset as u64,
+        reason: e.reason,
+    }
 }
 
 fn expect(
@@ -62,10 +66,18 @@ fn expect(
     ok: impl Fn(&Tlv) -> bool,
 ) -> Result<Tlv, SigningError> {
     match t {
-        None => Err(SigningError::Der { structure, offset: at as u64, reason: "missing" }),
+        None => Err(SigningError::Der {
+            structure,
+            offset: at as u64,
+            reason: "missing",
+        }),
         Some(Err(e)) => Err(ber(structure)(e)),
         Some(Ok(t)) if ok(&t) => Ok(t),
-        Some(Ok(t)) => Err(SigningError::Der { structure, offset: t.start as u64, reason: "unexpected tag" }),
+        Some(Ok(t)) => Err(SigningError::Der {
+            structure,
+            offset: t.start as u64,
+            reason: "unexpected tag",
+        }),
     }
 }
 
@@ -83,18 +95,33 @@ pub fn pkcs7_certificates(der: &[u8]) -> Result<Vec<&[u8]>, SigningError> {
 pub(crate) fn parse_signed_data(data: &[u8]) -> Result<SignedData<'_>, SigningError> {
     let ci = read_tlv(data, 0, data.len(), 0).map_err(ber("ContentInfo"))?;
     if !ci.is(UNIVERSAL, true, SEQUENCE) {
-        return Err(SigningError::Der { structure: "ContentInfo", offset: 0, reason: "not a SEQUENCE" });
+        return Err(SigningError::Der {
+            structure: "ContentInfo",
+            offset: 0,
+            reason: "not a SEQUENCE",
+        });
     }
     let mut indefinite = ci.indefinite;
     let mut kids = ci.children(data, 0);
-    let oid = expect(kids.next(), "ContentInfo.contentType", ci.content_start, |t| t.is(UNIVERSAL, false, OID))?;
+    let oid = expect(
+        kids.next(),
+        "ContentInfo.contentType",
+        ci.content_start,
+        |t| t.is(UNIVERSAL, false, OID),
+    )?;
     if oid.content(data) != OID_SIGNED_DATA {
-        return Err(SigningError::NotSignedData { oid: der::oid_to_string(oid.content(data)) });
+        return Err(SigningError::NotSignedData {
+            oid: der::oid_to_string(oid.content(data)),
+        });
     }
-    let explicit = expect(kids.next(), "ContentInfo.content", oid.end, |t| t.is(CONTEXT, true, 0))?;
+    let explicit = expect(kids.next(), "ContentInfo.content", oid.end, |t| {
+        t.is(CONTEXT, true, 0)
+    })?;
     indefinite |= explicit.indefinite;
     let mut inner = explicit.children(data, 1);
-    let sd = expect(inner.next(), "SignedData", explicit.content_start, |t| t.is(UNIVERSAL, true, SEQUENCE))?;
+    let sd = expect(inner.next(), "SignedData", explicit.content_start, |t| {
+        t.is(UNIVERSAL, true, SEQUENCE)
+    })?;
     indefinite |= sd.indefinite;
 
     let mut out = SignedData {
@@ -105,9 +132,21 @@ pub(crate) fn parse_signed_data(data: &[u8]) -> Result<SignedData<'_>, SigningEr
         indefinite,
     };
     let mut fields = sd.children(data, 2);
-    let version = expect(fields.next(), "SignedData.version", sd.content_start, |t| t.is(UNIVERSAL, false, INTEGER))?;
-    let digests = expect(fields.next(), "SignedData.digestAlgorithms", version.end, |t| t.is(UNIVERSAL, true, SET))?;
-    let _encap = expect(fields.next(), "SignedData.encapContentInfo", digests.end, |t| t.is(UNIVERSAL, true, SEQUENCE))?;
+    let version = expect(fields.next(), "SignedData.version", sd.content_start, |t| {
+        t.is(UNIVERSAL, false, INTEGER)
+    })?;
+    let digests = expect(
+        fields.next(),
+        "SignedData.digestAlgorithms",
+        version.end,
+        |t| t.is(UNIVERSAL, true, SET),
+    )?;
+    let _encap = expect(
+        fields.next(),
+        "SignedData.encapContentInfo",
+        digests.end,
+        |t| t.is(UNIVERSAL, true, SEQUENCE),
+    )?;
     for f in fields {
         let f = f.map_err(ber("SignedData"))?;
         if f.is(CONTEXT, true, 0) {
@@ -147,7 +186,10 @@ fn signer_id<'a>(data: &'a [u8], si: &Tlv) -> Option<SignerId<'a>> {
         if !serial.is(UNIVERSAL, false, INTEGER) {
             return None;
         }
-        Some(SignerId::IssuerSerial { issuer: issuer.whole(data), serial: serial.content(data) })
+        Some(SignerId::IssuerSerial {
+            issuer: issuer.whole(data),
+            serial: serial.content(data),
+        })
     } else if sid.is(CONTEXT, false, 0) {
         Some(SignerId::SubjectKeyId(sid.content(data)))
     } else {
@@ -176,7 +218,13 @@ mod tests {
         let oid = tlv(0x06, OID_SIGNED_DATA);
         let mut sd = tlv(0x02, &[1]);
         sd.extend(tlv(0x31, &[]));
-        sd.extend(tlv(0x30, &tlv(0x06, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01])));
+        sd.extend(tlv(
+            0x30,
+            &tlv(
+                0x06,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01],
+            ),
+        ));
         sd.extend(tlv(0xa0, &certs.concat()));
         let name = tlv(0x30, &[]);
         let sid = tlv(0x30, &[name, tlv(0x02, &[7])].concat());
@@ -192,20 +240,43 @@ mod tests {
         let d = signed_data(&[&c1, &c2]);
         let sd = parse_signed_data(&d).unwrap();
         assert_eq!(sd.certificates, vec![&c1[..], &c2[..]]);
-        assert_eq!(sd.signer_ids, vec![SignerId::IssuerSerial { issuer: &[0x30, 0][..], serial: &[7][..] }]);
+        assert_eq!(
+            sd.signer_ids,
+            vec![SignerId::IssuerSerial {
+                issuer: &[0x30, 0][..],
+                serial: &[7][..]
+            }]
+        );
         assert_eq!(pkcs7_certificates(&d).unwrap().len(), 2);
     }
 
     #[test]
     fn not_signed_data() {
-        let d = tlv(0x30, &tlv(0x06, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]));
+        let d = tlv(
+            0x30,
+            &tlv(
+                0x06,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01],
+            ),
+        );
         let e = pkcs7_certificates(&d).unwrap_err();
-        assert_eq!(e, SigningError::NotSignedData { oid: "1.2.840.113549.1.7.1".into() });
+        assert_eq!(
+            e,
+            SigningError::NotSignedData {
+                oid: "1.2.840.113549.1.7.1".into()
+            }
+        );
     }
 
     #[test]
     fn garbage_is_an_error() {
-        for d in [&b""[..], b"\x30", b"\x04\x00", b"\x30\x03\x02\x01\x01", b"\x30\x80\x06\x00"] {
+        for d in [
+            &b""[..],
+            b"\x30",
+            b"\x04\x00",
+            b"\x30\x03\x02\x01\x01",
+            b"\x30\x80\x06\x00",
+        ] {
             assert!(pkcs7_certificates(d).is_err(), "{d:?}");
         }
     }

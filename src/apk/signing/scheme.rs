@@ -50,7 +50,10 @@ pub(crate) struct Lp<'a> {
 impl<'a> Lp<'a> {
     /// A cursor over `data`, which starts at file offset `base`.
     pub fn new(data: &'a [u8], base: u64) -> Self {
-        Lp { r: read::Reader::new(data), base }
+        Lp {
+            r: read::Reader::new(data),
+            base,
+        }
     }
 
     /// File offset of the cursor.
@@ -65,7 +68,12 @@ impl<'a> Lp<'a> {
     pub fn u32(&mut self, structure: &'static str) -> Result<u32, SigningError> {
         let at = self.offset();
         let left = self.r.remaining() as u64;
-        self.r.u32().map_err(|_| SigningError::Truncated { structure, offset: at, wanted: 4, left })
+        self.r.u32().map_err(|_| SigningError::Truncated {
+            structure,
+            offset: at,
+            wanted: 4,
+            left,
+        })
     }
 
     /// A length-prefixed field's bytes, with the file offset of its first byte.
@@ -74,15 +82,23 @@ impl<'a> Lp<'a> {
         let len = self.u32(structure)?;
         let left = self.r.remaining() as u64;
         if u64::from(len) > left {
-            return Err(SigningError::LengthPrefixed { structure, offset: at, len: u64::from(len), left });
+            return Err(SigningError::LengthPrefixed {
+                structure,
+                offset: at,
+                len: u64::from(len),
+                left,
+            });
         }
         let start = self.offset();
-        let b = self.r.bytes(len as usize).map_err(|_| SigningError::LengthPrefixed {
-            structure,
-            offset: at,
-            len: u64::from(len),
-            left,
-        })?;
+        let b = self
+            .r
+            .bytes(len as usize)
+            .map_err(|_| SigningError::LengthPrefixed {
+                structure,
+                offset: at,
+                len: u64::from(len),
+                left,
+            })?;
         Ok((start, b))
     }
 
@@ -181,7 +197,11 @@ pub(crate) fn parse_signers<'a>(
         }
     }
     if number == 0 {
-        anomalies.push(Anomaly::new("sig-no-signers", Some(base), format!("{scheme} block lists no signers")));
+        anomalies.push(Anomaly::new(
+            "sig-no-signers",
+            Some(base),
+            format!("{scheme} block lists no signers"),
+        ));
     }
     Ok(out)
 }
@@ -294,11 +314,17 @@ fn parse_signer<'a>(
 /// `{ length-prefixed signed data { length-prefixed certificate,
 /// u32 parent signature algorithm }, u32 flags, u32 signature algorithm,
 /// length-prefixed signature }`.
-pub(crate) fn parse_lineage<'a>(attr: &mut Lp<'a>) -> Result<Vec<RawLineageNode<'a>>, SigningError> {
+pub(crate) fn parse_lineage<'a>(
+    attr: &mut Lp<'a>,
+) -> Result<Vec<RawLineageNode<'a>>, SigningError> {
     let at = attr.offset();
     let version = attr.u32("lineage version")?;
     if version != 1 {
-        return Err(SigningError::UnsupportedVersion { structure: "proof-of-rotation lineage", offset: at, version });
+        return Err(SigningError::UnsupportedVersion {
+            structure: "proof-of-rotation lineage",
+            offset: at,
+            version,
+        });
     }
     let mut nodes = Vec::new();
     while attr.has_remaining() {
@@ -312,7 +338,12 @@ pub(crate) fn parse_lineage<'a>(attr: &mut Lp<'a>) -> Result<Vec<RawLineageNode<
         if nodes.len() >= MAX_LINEAGE {
             break;
         }
-        nodes.push(RawLineageNode { certificate, flags, parent_signature_algorithm, signature_algorithm });
+        nodes.push(RawLineageNode {
+            certificate,
+            flags,
+            parent_signature_algorithm,
+            signature_algorithm,
+        });
     }
     Ok(nodes)
 }
@@ -346,7 +377,11 @@ pub(crate) fn lineage_flag_names(flags: u32) -> Vec<String> {
         (8, "rollback"),
         (16, "auth"),
     ];
-    let mut out: Vec<String> = NAMES.iter().filter(|(bit, _)| flags & bit != 0).map(|(_, n)| (*n).to_string()).collect();
+    let mut out: Vec<String> = NAMES
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, n)| (*n).to_string())
+        .collect();
     let unknown = flags & !0x1f;
     if unknown != 0 {
         out.push(format!("{unknown:#x}"));
@@ -415,7 +450,10 @@ pub(crate) mod tests {
 
     #[test]
     fn v2_and_v3_signers() {
-        let v = block(&[signer(&[b"CERT1", b"CHAIN"], None, &[]), signer(&[b"CERT2"], None, &[])]);
+        let v = block(&[
+            signer(&[b"CERT1", b"CHAIN"], None, &[]),
+            signer(&[b"CERT2"], None, &[]),
+        ]);
         let mut an = Vec::new();
         let s = parse_signers(&v, 100, false, "v2", &mut an).unwrap();
         assert!(an.is_empty(), "{an:?}");
@@ -434,7 +472,16 @@ pub(crate) mod tests {
         assert_eq!(l.len(), 2);
         assert_eq!(l[0].certificate, b"OLD");
         assert_eq!(l[1].parent_signature_algorithm, 0x0103);
-        assert_eq!(lineage_flag_names(l[0].flags), vec!["installed-data", "shared-user-id", "permission", "rollback", "auth"]);
+        assert_eq!(
+            lineage_flag_names(l[0].flags),
+            vec![
+                "installed-data",
+                "shared-user-id",
+                "permission",
+                "rollback",
+                "auth"
+            ]
+        );
     }
 
     #[test]
@@ -455,7 +502,18 @@ pub(crate) mod tests {
         v.extend_from_slice(&[0; 16]);
         let mut an = Vec::new();
         let e = parse_signers(&v, 0x40, false, "v2", &mut an).unwrap_err();
-        assert!(matches!(e, SigningError::LengthPrefixed { offset: 0x40, len: 0xffff_ffff, left: 16, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                SigningError::LengthPrefixed {
+                    offset: 0x40,
+                    len: 0xffff_ffff,
+                    left: 16,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 
     #[test]
@@ -465,7 +523,8 @@ pub(crate) mod tests {
         let signed_len = u32::from_le_bytes(s[0..4].try_into().unwrap()) as usize;
         s[4 + signed_len] = 24;
         let mut an = Vec::new();
-        let out = parse_signers(&block(&[s]), 0, true, "v3", &mut an).unwrap();
+        let v = block(&[s]);
+        let out = parse_signers(&v, 0, true, "v3", &mut an).unwrap();
         assert_eq!(out.len(), 1);
         assert_eq!(an[0].code, "sig-v3-sdk-mismatch");
     }
