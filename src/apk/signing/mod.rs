@@ -316,7 +316,10 @@ impl Builder {
 ///
 /// Never fails: whatever cannot be read becomes an anomaly (codes `sig-*`)
 /// and the rest is still reported. Mirrors Android where it matters: an APK
-/// Signing Block whose sizes disagree is ignored, as apksig ignores it.
+/// Signing Block whose sizes disagree is ignored, as apksig ignores it, and a
+/// v1 signature block counts only if `v1_sf_names` has its `.SF` file (same
+/// stem, e.g. `META-INF/CERT.SF` for `META-INF/CERT.RSA`), because Android's
+/// v1 verifier starts from the `.SF` files.
 pub fn collect(
     file: &[u8],
     cd_offset: u64,
@@ -525,11 +528,27 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
         .collect();
     for (name, data) in blocks {
         if !sf_stems.contains(&stem(name)) {
+            // Android's v1 verifier starts from the .SF files (apksig
+            // V1SchemeVerifier), so a block without one signs nothing: it
+            // is reported, with the certificates it names, but is no signer.
+            // Seen in the wild: androguard's partialsignature.apk.
+            let certs = pkcs7::pkcs7_certificates(data)
+                .map(|cs| {
+                    cs.iter()
+                        .map(|c| cert::sha256_hex(c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|e| e.to_string());
             b.anomalies.push(Anomaly::new(
                 "sig-v1-missing-sf",
                 None,
-                format!("{name} has no matching {}.SF", stem(name)),
+                format!(
+                    "{name} has no matching {}.SF, so Android ignores it (certificates: {certs})",
+                    stem(name)
+                ),
             ));
+            continue;
         }
         let sd = match pkcs7::parse_signed_data(data) {
             Ok(sd) => sd,

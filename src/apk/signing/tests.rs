@@ -295,11 +295,17 @@ fn v1_bookkeeping_anomalies() {
     let blocks = vec![
         ("META-INF/A.EC".to_string(), data!("v1-ec.EC").to_vec()),
         ("META-INF/B.RSA".to_string(), b"garbage".to_vec()),
+        ("META-INF/D.DSA".to_string(), data!("v1-dsa.DSA").to_vec()),
     ];
-    let sfs = vec!["META-INF/A.SF".to_string(), "META-INF/C.SF".to_string()];
+    let sfs = vec![
+        "META-INF/A.SF".to_string(),
+        "META-INF/B.SF".to_string(),
+        "META-INF/C.SF".to_string(),
+    ];
     let p = collect(&[], 0, &blocks, &sfs);
     assert!(p.value.schemes.v1);
     assert_eq!(p.value.signers.len(), 1);
+    assert_eq!(p.value.signers[0].certificate.sha256, cert::sha256_hex(EC));
     let mut codes: Vec<&str> = p.anomalies.iter().map(|a| a.code).collect();
     codes.sort_unstable();
     assert_eq!(
@@ -311,6 +317,25 @@ fn v1_bookkeeping_anomalies() {
             "sig-v1-sf-without-block"
         ]
     );
+}
+
+#[test]
+fn v1_block_without_sf_is_not_a_signer() {
+    let blocks = vec![
+        ("META-INF/A.RSA".to_string(), data!("v1-rsa.RSA").to_vec()),
+        ("META-INF/STRAY.EC".to_string(), data!("v1-ec.EC").to_vec()),
+    ];
+    let sfs = vec![
+        "META-INF/A.SF".to_string(),
+        "META-INF/MANIFEST.MF".to_string(),
+    ];
+    let p = collect(&[], 0, &blocks, &sfs);
+    assert_eq!(p.value.signers.len(), 1);
+    assert_eq!(p.value.signers[0].certificate.sha256, cert::sha256_hex(OLD));
+    assert_eq!(p.anomalies.len(), 1);
+    assert_eq!(p.anomalies[0].code, "sig-v1-missing-sf");
+    assert!(p.anomalies[0].detail.contains(&cert::sha256_hex(EC)));
+    assert_eq!(p.value.v1_files.len(), 4);
 }
 
 #[test]
