@@ -8,15 +8,15 @@
 //! finds the EOCD itself (the last `PK\x05\x06` whose comment reaches the end
 //! of the file, as Android does, else the last one), reads the central
 //! directory just enough to extract `META-INF/*.RSA|DSA|EC` (stored or
-//! deflated) and the `.SF`/`MANIFEST.MF` names, and notes the ZIP framing
-//! problems apksig would refuse (`zip_notes`). Not for production use.
+//! deflated) and the `.SF`/`MANIFEST.MF` names, notes ZIP framing problems
+//! (`zip_notes`), and calls `collect_in_zip`. Not for production use.
 
 use std::io::Read;
 
 use humiao::apk::signing;
 
 struct Zip {
-    cd_offset: u64,
+    sections: signing::ZipSections,
     v1_blocks: Vec<(String, Vec<u8>)>,
     v1_sf_names: Vec<String>,
     notes: Vec<String>,
@@ -57,7 +57,11 @@ fn read_zip(d: &[u8]) -> Result<Zip, String> {
     let cd_offset = le32(d, eocd + 16).ok_or("short eocd")?;
     let entries = le16(d, eocd + 10).ok_or("short eocd")?;
     let mut z = Zip {
-        cd_offset,
+        sections: signing::ZipSections {
+            cd_offset,
+            cd_size,
+            eocd_offset: eocd as u64,
+        },
         v1_blocks: Vec::new(),
         v1_sf_names: Vec::new(),
         notes: Vec::new(),
@@ -134,7 +138,7 @@ fn main() {
             Ok(d) => match read_zip(&d) {
                 Err(e) => serde_json::json!({ "file": path, "error": e }),
                 Ok(z) => {
-                    let p = signing::collect(&d, z.cd_offset, &z.v1_blocks, &z.v1_sf_names);
+                    let p = signing::collect_in_zip(&d, z.sections, &z.v1_blocks, &z.v1_sf_names);
                     serde_json::json!({
                         "file": path,
                         "zip_notes": z.notes,

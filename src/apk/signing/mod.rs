@@ -309,6 +309,17 @@ impl Builder {
     }
 }
 
+/// Where the ZIP end-of-central-directory record says things are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZipSections {
+    /// Offset of the central directory (EOCD field at +16).
+    pub cd_offset: u64,
+    /// Size of the central directory in bytes (EOCD field at +12).
+    pub cd_size: u64,
+    /// Offset of the EOCD record itself.
+    pub eocd_offset: u64,
+}
+
 /// Everything about signatures, given the whole file, the central-directory
 /// offset, the contents of the v1 signature block files (`META-INF/*.RSA`,
 /// `*.DSA`, `*.EC`, as `(entry name, bytes)`), and the names of the
@@ -320,6 +331,10 @@ impl Builder {
 /// v1 signature block counts only if `v1_sf_names` has its `.SF` file (same
 /// stem, e.g. `META-INF/CERT.SF` for `META-INF/CERT.RSA`), because Android's
 /// v1 verifier starts from the `.SF` files.
+///
+/// Android also ignores the signing block unless the central directory ends
+/// exactly where the EOCD starts; prefer [`collect_in_zip`], which checks
+/// that, when the EOCD is known.
 pub fn collect(
     file: &[u8],
     cd_offset: u64,
@@ -330,8 +345,61 @@ pub fn collect(
         info: SigningInfo::default(),
         anomalies: Vec::new(),
     };
+    collect_signing_block(&mut b, file, cd_offset);
+    collect_v1(&mut b, v1_blocks, v1_sf_names);
+    Parsed {
+        value: b.info,
+        anomalies: b.anomalies,
+    }
+}
+
+/// [`collect`], plus Android's check that the central directory is
+/// immediately followed by the EOCD: otherwise Android (apksig
+/// `ApkUtilsLite.findApkSigningBlock`, frameworks/base
+/// `ApkSigningBlockUtils.getCentralDirOffset`) finds no APK Signing Block,
+/// so v2/v3 count as absent and a `sig-cd-not-followed-by-eocd` anomaly
+/// says why. The AOSP test vectors `garbage-between-cd-and-eocd` and
+/// `v2-only-truncated-cd` exercise this.
+pub fn collect_in_zip(
+    file: &[u8],
+    zip: ZipSections,
+    v1_blocks: &[(String, Vec<u8>)],
+    v1_sf_names: &[String],
+) -> Parsed<SigningInfo> {
+    let mut b = Builder {
+        info: SigningInfo::default(),
+        anomalies: Vec::new(),
+    };
+    let cd_end = zip.cd_offset.checked_add(zip.cd_size);
+    if cd_end == Some(zip.eocd_offset) {
+        collect_signing_block(&mut b, file, zip.cd_offset);
+    } else {
+        let found = match find_signing_block(file, zip.cd_offset) {
+            Ok(Some(_)) => "an APK Signing Block is there but Android ignores it",
+            _ => "no APK Signing Block would be read",
+        };
+        b.anomalies.push(Anomaly::new(
+            "sig-cd-not-followed-by-eocd",
+            Some(zip.cd_offset),
+            format!(
+                "central directory at {:#x} of {} bytes ends at {}, but the EOCD starts at {:#x}: {found}",
+                zip.cd_offset,
+                zip.cd_size,
+                cd_end.map_or_else(|| "overflow".to_string(), |e| format!("{e:#x}")),
+                zip.eocd_offset
+            ),
+        ));
+    }
+    collect_v1(&mut b, v1_blocks, v1_sf_names);
+    Parsed {
+        value: b.info,
+        anomalies: b.anomalies,
+    }
+}
+
+fn collect_signing_block(b: &mut Builder, file: &[u8], cd_offset: u64) {
     match find_signing_block(file, cd_offset) {
-        Ok(Some(block)) => collect_block(&mut b, &block),
+        Ok(Some(block)) => collect_block(b, &block),
         Ok(None) => {}
         Err(e) => {
             let (code, offset) = match &e {
@@ -353,11 +421,6 @@ pub fn collect(
                 format!("{e}; Android ignores such a block, so v2/v3 signatures count as absent"),
             ));
         }
-    }
-    collect_v1(&mut b, v1_blocks, v1_sf_names);
-    Parsed {
-        value: b.info,
-        anomalies: b.anomalies,
     }
 }
 

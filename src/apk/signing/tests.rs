@@ -224,6 +224,44 @@ fn size_mismatch_is_an_anomaly_and_drops_v2() {
 }
 
 #[test]
+fn cd_not_followed_by_eocd_hides_the_block() {
+    let v = block(&[signer(&[OLD], None, &[])]);
+    let (f, cd) = build(0, &[(V2_BLOCK_ID, &v)]);
+    let ok = ZipSections {
+        cd_offset: cd,
+        cd_size: 4,
+        eocd_offset: cd + 4,
+    };
+    let p = collect_in_zip(&f, ok, &[], &[]);
+    assert!(p.value.schemes.v2 && p.anomalies.is_empty());
+    for eocd in [cd + 3, cd + 5] {
+        let bad = ZipSections {
+            eocd_offset: eocd,
+            ..ok
+        };
+        let p = collect_in_zip(&f, bad, &[], &[]);
+        assert!(!p.value.schemes.v2);
+        assert_eq!(p.anomalies.len(), 1);
+        assert_eq!(p.anomalies[0].code, "sig-cd-not-followed-by-eocd");
+        assert!(
+            p.anomalies[0].detail.contains("Android ignores it"),
+            "{}",
+            p.anomalies[0].detail
+        );
+    }
+    let p = collect_in_zip(
+        &f,
+        ZipSections {
+            cd_size: u64::MAX,
+            ..ok
+        },
+        &[],
+        &[],
+    );
+    assert_eq!(p.anomalies[0].code, "sig-cd-not-followed-by-eocd");
+}
+
+#[test]
 fn hand_built_v2_v31_and_stamp() {
     let mut strip = STRIPPING_ATTR.to_vec();
     strip.extend(3u32.to_le_bytes());
