@@ -70,8 +70,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Describes one DER X.509 certificate.
 ///
-/// Fails if `der` is not a certificate x509-parser can read; see
-/// [`describe_lenient`] for the variant that still fingerprints it.
+/// Fails if `der` is not a certificate x509-parser can read. ([`super::collect`]
+/// still reports the fingerprints of such a certificate, with an anomaly.)
 pub fn describe_certificate(der: &[u8]) -> Result<Certificate, SigningError> {
     let (_, cert) = X509Certificate::from_der(der).map_err(|e| SigningError::BadCertificate {
         reason: e.to_string(),

@@ -24,6 +24,38 @@
 //! Specs: <https://source.android.com/docs/security/features/apksigning>;
 //! Android's reference reader is apksig (platform/tools/apksig), whose
 //! leniency we copy and whose messages our anomalies echo.
+//!
+//! # Anomaly codes
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `sig-block-size-mismatch` | header and footer sizes differ; Android ignores the block |
+//! | `sig-block-size-out-of-range` | footer size < 24, > `i32::MAX - 8`, or reaching before the file; block ignored |
+//! | `sig-cd-offset-out-of-range` | the given central-directory offset is past the end of the file |
+//! | `sig-cd-not-followed-by-eocd` | ([`collect_in_zip`]) CD does not end at the EOCD; Android ignores the block |
+//! | `sig-block-unreadable` | any other failure to frame the block |
+//! | `sig-block-pair-size-out-of-range` | an ID-value pair length is < 4 or past the block; later pairs ignored |
+//! | `sig-block-pair-truncated` | fewer than 8 bytes left for a pair length; later pairs ignored |
+//! | `sig-block-duplicate-id` | a pair ID repeats; Android uses the first |
+//! | `sig-malformed-scheme-block` | a v2/v3/v3.1 value has no readable signer sequence |
+//! | `sig-malformed-signer` | one signer cannot be read; it is skipped (Android rejects the scheme) |
+//! | `sig-no-signers` / `sig-too-many-signers` | empty signer sequence / more than 64 signers |
+//! | `sig-scheme-trailing-data` | bytes after a scheme's signer sequence |
+//! | `sig-signer-without-certificate` | a signer lists no certificate |
+//! | `sig-certificate-unreadable` | a certificate is not readable X.509; only fingerprints reported |
+//! | `sig-v3-sdk-mismatch` | a v3 signer's signed and unsigned SDK ranges differ (Android rejects) |
+//! | `sig-v3-stripped` | v2's stripping-protection attribute names v3 but there is no v3 block |
+//! | `sig-malformed-lineage` / `sig-duplicate-lineage` | proof-of-rotation unreadable / repeated |
+//! | `sig-lineage-does-not-end-with-signer` | the newest lineage certificate is not the signer's |
+//! | `sig-malformed-source-stamp` | source stamp v2 value unreadable |
+//! | `sig-v1-missing-sf` | a v1 signature block has no `.SF`; Android ignores it (not a signer) |
+//! | `sig-v1-sf-without-block` | a `.SF` file has no signature block |
+//! | `sig-v1-missing-manifest` | v1 signature blocks but no `META-INF/MANIFEST.MF` |
+//! | `sig-v1-malformed-block` | a v1 signature block is not a readable PKCS#7 `SignedData` |
+//! | `sig-v1-no-certificate` | a v1 `SignedData` carries no certificate |
+//! | `sig-v1-signer-certificate-not-found` | no certificate matches a `SignerInfo`; all are reported |
+//! | `sig-v1-trailing-data` | bytes after the PKCS#7 `ContentInfo` |
+//! | `sig-v1-ber-indefinite-length` | BER indefinite lengths instead of DER (accepted, as apksig does) |
 
 mod block;
 mod cert;
