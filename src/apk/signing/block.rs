@@ -26,6 +26,8 @@ pub const MAGIC: &[u8; 16] = b"APK Sig Block 42";
 
 /// Smallest possible block: two sizes and the magic (apksig `APK_SIG_BLOCK_MIN_SIZE`).
 const MIN_SIZE: u64 = 32;
+/// Duplicate-ID anomalies reported one by one before a summary.
+const MAX_DUPLICATE_ANOMALIES: usize = 8;
 /// Footer: size (8) + magic (16).
 const FOOTER_SIZE: u64 = 24;
 
@@ -187,6 +189,8 @@ pub fn find_signing_block(
     let pairs_end = footer_at;
     let mut r = read::Reader::at(file, start_us + 8);
     let mut n: u32 = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut duplicates: usize = 0;
     while r.pos() < pairs_end {
         n += 1;
         let at = r.pos() as u64;
@@ -227,15 +231,30 @@ pub fn find_signing_block(
         let value = r
             .bytes(value_len)
             .map_err(|e| truncated("APK Signing Block entry", e))?;
-        if block.pairs.iter().any(|(pid, _)| *pid == id) {
-            block.anomalies.push(Anomaly::new(
-                "sig-block-duplicate-id",
-                Some(at),
-                format!("APK Signing Block entry #{n} at {at:#x} repeats ID {id:#010x}; Android uses the first"),
-            ));
+        // A set, not a scan of `pairs`: a crafted block can hold millions
+        // of 12-byte pairs. Anomalies are capped for the same reason.
+        if !seen.insert(id) {
+            duplicates += 1;
+            if duplicates <= MAX_DUPLICATE_ANOMALIES {
+                block.anomalies.push(Anomaly::new(
+                    "sig-block-duplicate-id",
+                    Some(at),
+                    format!("APK Signing Block entry #{n} at {at:#x} repeats ID {id:#010x}; Android uses the first"),
+                ));
+            }
         }
         block.pairs.push((id, value));
         block.value_offsets.push(value_at);
+    }
+    if duplicates > MAX_DUPLICATE_ANOMALIES {
+        block.anomalies.push(Anomaly::new(
+            "sig-block-duplicate-id",
+            Some(start),
+            format!(
+                "{} more repeated IDs in the APK Signing Block",
+                duplicates - MAX_DUPLICATE_ANOMALIES
+            ),
+        ));
     }
     Ok(Some(block))
 }
@@ -376,6 +395,18 @@ pub(crate) mod tests {
         let b = find_signing_block(&f, cd).unwrap().unwrap();
         assert_eq!(b.pairs.len(), 2);
         assert_eq!(b.anomalies[0].code, "sig-block-duplicate-id");
+    }
+
+    #[test]
+    fn many_duplicates_stay_cheap() {
+        let pairs: Vec<(u32, &[u8])> = (0..200_000).map(|_| (7u32, &b""[..])).collect();
+        let (f, cd) = build(0, &pairs);
+        let b = find_signing_block(&f, cd).unwrap().unwrap();
+        assert_eq!(b.pairs.len(), 200_000);
+        assert_eq!(b.anomalies.len(), MAX_DUPLICATE_ANOMALIES + 1);
+        assert!(b.anomalies[MAX_DUPLICATE_ANOMALIES]
+            .detail
+            .starts_with("199991 more"));
     }
 
     #[test]

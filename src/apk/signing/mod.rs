@@ -53,7 +53,7 @@
 //! | `sig-v1-missing-manifest` | v1 signature blocks but no `META-INF/MANIFEST.MF` |
 //! | `sig-v1-malformed-block` | a v1 signature block is not a readable PKCS#7 `SignedData` |
 //! | `sig-v1-no-certificate` | a v1 `SignedData` carries no certificate |
-//! | `sig-v1-signer-certificate-not-found` | no certificate matches a `SignerInfo`; all are reported |
+//! | `sig-v1-signer-certificate-not-found` | no certificate matches a `SignerInfo`; up to 16 are reported |
 //! | `sig-v1-trailing-data` | bytes after the PKCS#7 `ContentInfo` |
 //! | `sig-v1-ber-indefinite-length` | BER indefinite lengths instead of DER (accepted, as apksig does) |
 
@@ -630,6 +630,7 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
             let certs = pkcs7::pkcs7_certificates(data)
                 .map(|cs| {
                     cs.iter()
+                        .take(8)
                         .map(|c| cert::sha256_hex(c))
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -697,11 +698,11 @@ fn collect_v1(b: &mut Builder, v1_blocks: &[(String, Vec<u8>)], v1_sf_names: &[S
                 "sig-v1-signer-certificate-not-found",
                 None,
                 format!(
-                    "{name}: no certificate matches a SignerInfo; reporting all {}",
+                    "{name}: no certificate matches a SignerInfo; reporting up to 16 of its {}",
                     sd.certificates.len()
                 ),
             ));
-            chosen.clone_from(&sd.certificates);
+            chosen = sd.certificates.iter().take(16).copied().collect();
         }
         for c in chosen {
             let i = b.signer(c, "v1", None, &format!("{name} certificate"));

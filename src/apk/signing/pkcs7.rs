@@ -27,6 +27,11 @@ use super::SigningError;
 /// `1.2.840.113549.1.7.2`, id-signedData.
 const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 
+/// Caps: real JAR signature blocks hold one signer and a short chain; these
+/// keep matching (certificates × signers, each an X.509 parse) cheap.
+const MAX_CERTIFICATES: usize = 256;
+const MAX_SIGNER_INFOS: usize = 16;
+
 /// How a `SignerInfo` names its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SignerId<'a> {
@@ -45,7 +50,8 @@ pub(crate) struct SignedData<'a> {
     pub signer_ids: Vec<SignerId<'a>>,
     /// Bytes after the `ContentInfo`.
     pub trailing: usize,
-    /// Non-certificate choices skipped in `certificates`.
+    /// Non-certificate choices, and certificates past the cap of 256,
+    /// skipped in `certificates`.
     pub skipped_certificate_choices: usize,
     /// Whether indefinite lengths were met at the top levels.
     pub indefinite: bool,
@@ -152,16 +158,20 @@ pub(crate) fn parse_signed_data(data: &[u8]) -> Result<SignedData<'_>, SigningEr
         if f.is(CONTEXT, true, 0) {
             for c in f.children(data, 3) {
                 let c = c.map_err(ber("SignedData.certificates"))?;
-                if c.is(UNIVERSAL, true, SEQUENCE) {
+                if c.is(UNIVERSAL, true, SEQUENCE) && out.certificates.len() < MAX_CERTIFICATES {
                     out.certificates.push(c.whole(data));
                 } else {
-                    // extendedCertificate, attribute certificates, other.
+                    // extendedCertificate, attribute certificates, other,
+                    // or past the cap.
                     out.skipped_certificate_choices += 1;
                 }
             }
         } else if f.is(UNIVERSAL, true, SET) {
             for si in f.children(data, 3) {
                 let si = si.map_err(ber("SignerInfo"))?;
+                if out.signer_ids.len() >= MAX_SIGNER_INFOS {
+                    break;
+                }
                 if let Some(id) = signer_id(data, &si) {
                     out.signer_ids.push(id);
                 }
@@ -199,7 +209,7 @@ fn signer_id<'a>(data: &'a [u8], si: &Tlv) -> Option<SignerId<'a>> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -214,7 +224,9 @@ mod tests {
         v
     }
 
-    fn signed_data(certs: &[&[u8]]) -> Vec<u8> {
+    /// A `ContentInfo`/`SignedData` holding `certs` and one `SignerInfo`
+    /// naming an empty issuer and serial 7 (which matches no real certificate).
+    pub(crate) fn signed_data(certs: &[&[u8]]) -> Vec<u8> {
         let oid = tlv(0x06, OID_SIGNED_DATA);
         let mut sd = tlv(0x02, &[1]);
         sd.extend(tlv(0x31, &[]));

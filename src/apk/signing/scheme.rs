@@ -517,6 +517,42 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn truncated_and_unknown_version() {
+        let mut lpc = Lp::new(&[1, 2], 0x10);
+        assert_eq!(
+            lpc.u32("x"),
+            Err(SigningError::Truncated {
+                structure: "x",
+                offset: 0x10,
+                wanted: 4,
+                left: 2
+            })
+        );
+        let mut attr = Lp::new(&[2, 0, 0, 0], 0x20);
+        assert_eq!(
+            parse_lineage(&mut attr),
+            Err(SigningError::UnsupportedVersion {
+                structure: "proof-of-rotation lineage",
+                offset: 0x20,
+                version: 2
+            })
+        );
+        // A v3 signer cut right after its signed data: the SDK range is missing.
+        let s = signer(&[b"C"], Some((28, 33)), &[]);
+        let signed_len = u32::from_le_bytes(s[0..4].try_into().unwrap()) as usize;
+        let v = block(&[s[..4 + signed_len + 2].to_vec()]);
+        let mut an = Vec::new();
+        assert!(parse_signers(&v, 0, true, "v3", &mut an)
+            .unwrap()
+            .is_empty());
+        assert!(
+            an[0].detail.contains("`maxSdkVersion`") || an[0].detail.contains("`minSdkVersion`"),
+            "{}",
+            an[0].detail
+        );
+    }
+
+    #[test]
     fn sdk_mismatch_is_flagged() {
         let mut s = signer(&[b"C"], Some((28, 33)), &[]);
         // The unsigned copy sits right after the signed data.

@@ -377,6 +377,22 @@ fn v1_block_without_sf_is_not_a_signer() {
 }
 
 #[test]
+fn v1_signer_info_matching_no_certificate() {
+    let blocks = vec![(
+        "META-INF/A.RSA".to_string(),
+        super::pkcs7::tests::signed_data(&[OLD, NEW]),
+    )];
+    let sfs = vec![
+        "META-INF/A.SF".to_string(),
+        "META-INF/MANIFEST.MF".to_string(),
+    ];
+    let p = collect(&[], 0, &blocks, &sfs);
+    assert_eq!(p.value.signers.len(), 2);
+    assert_eq!(p.anomalies.len(), 1);
+    assert_eq!(p.anomalies[0].code, "sig-v1-signer-certificate-not-found");
+}
+
+#[test]
 fn unreadable_certificate_is_still_fingerprinted() {
     let v = block(&[signer(&[b"not x509"], None, &[])]);
     let (f, cd) = build(0, &[(V2_BLOCK_ID, &v)]);
