@@ -132,14 +132,18 @@ pub(crate) fn describe_lenient(der: &[u8]) -> (Certificate, Option<SigningError>
     }
 }
 
-/// Whether `der` is the certificate a PKCS#7 `SignerInfo` names.
+/// Whether `der` is the certificate a PKCS#7 `SignerInfo` names: same
+/// serial number, and the same issuer as Java's `X500Principal` compares
+/// them (apksig `V1SchemeVerifier` looks the certificate up that way). Seen
+/// in AOSP's v1-only-max-eocd-comment.apk: the certificate encodes its issuer
+/// CN as UTF8String, the SignerInfo as PrintableString.
 pub(crate) fn matches_signer_id(der: &[u8], id: &super::pkcs7::SignerId<'_>) -> bool {
     let Ok((_, cert)) = X509Certificate::from_der(der) else {
         return false;
     };
     match id {
         super::pkcs7::SignerId::IssuerSerial { issuer, serial } => {
-            cert.tbs_certificate.issuer.as_raw() == *issuer
+            same_name(cert.tbs_certificate.issuer.as_raw(), issuer)
                 && strip_zeros(cert.tbs_certificate.raw_serial()) == strip_zeros(serial)
         }
         super::pkcs7::SignerId::SubjectKeyId(ski) => cert.iter_extensions().any(|e| {
@@ -149,6 +153,83 @@ pub(crate) fn matches_signer_id(der: &[u8], id: &super::pkcs7::SignerId<'_>) -> 
             )
         }),
     }
+}
+
+/// Text of an ASN.1 string value, for the string types Java's
+/// `DerValue.getAsString` knows; `None` for anything else.
+fn decode_string(tag: u32, data: &[u8]) -> Option<String> {
+    match tag {
+        // UTF8String, PrintableString, IA5String, GeneralString
+        12 | 19 | 22 | 27 => Some(String::from_utf8_lossy(data).into_owned()),
+        // T61String: Java decodes it as ISO-8859-1.
+        20 => Some(data.iter().map(|&b| char::from(b)).collect()),
+        // BMPString: UTF-16BE.
+        30 => Some(
+            char::decode_utf16(data.chunks_exact(2).map(|c| {
+                u16::from_be_bytes([
+                    c.first().copied().unwrap_or(0),
+                    c.get(1).copied().unwrap_or(0),
+                ])
+            }))
+            .map(|r| r.unwrap_or('\u{FFFD}'))
+            .collect(),
+        ),
+        // UniversalString: UTF-32BE.
+        28 => Some(
+            data.chunks_exact(4)
+                .map(|c| {
+                    let mut a = [0u8; 4];
+                    a.copy_from_slice(c);
+                    char::from_u32(u32::from_be_bytes(a)).unwrap_or('\u{FFFD}')
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// A `Name` reduced to what `X500Principal.equals` compares: per RDN, the
+/// sorted (OID, value) pairs, string values lowercased with whitespace
+/// trimmed and collapsed, whatever their string type (RFC 5280 §7.1; Java
+/// compares canonical RFC 2253 forms). Non-string values compare by bytes.
+fn canonical_name(name: &[u8]) -> Option<Vec<Vec<(String, String)>>> {
+    let seq = read_tlv(name, 0, name.len(), 0).ok()?;
+    if !seq.is(UNIVERSAL, true, SEQUENCE) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for rdn in seq.children(name, 0) {
+        let rdn = rdn.ok()?;
+        let mut avas = Vec::new();
+        for ava in rdn.children(name, 1) {
+            let ava = ava.ok()?;
+            let mut f = ava.children(name, 2);
+            let oid = f.next()?.ok()?;
+            let value = f.next()?.ok()?;
+            let text = if value.class == UNIVERSAL && !value.constructed {
+                decode_string(value.number, value.content(name))
+            } else {
+                None
+            };
+            let norm = match text {
+                Some(t) => t
+                    .to_lowercase()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => format!("#{}", hex(value.whole(name))),
+            };
+            avas.push((der::oid_to_string(oid.content(name)), norm));
+        }
+        avas.sort();
+        out.push(avas);
+    }
+    Some(out)
+}
+
+/// Whether two DER `Name`s are the same name, as Java's `X500Principal` sees it.
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a == b || matches!((canonical_name(a), canonical_name(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn strip_zeros(b: &[u8]) -> &[u8] {
@@ -272,35 +353,7 @@ fn java_ava(ava: &AttributeTypeAndValue<'_>) -> String {
     let keyword = java_keyword(&oid).map_or_else(|| format!("OID.{oid}"), str::to_string);
     let v = ava.attr_value();
     let tag = v.header.tag().0;
-    let text = match tag {
-        // UTF8String, PrintableString, IA5String, GeneralString
-        12 | 19 | 22 | 27 => Some(String::from_utf8_lossy(v.data).into_owned()),
-        // T61String: Java decodes it as ISO-8859-1.
-        20 => Some(v.data.iter().map(|&b| char::from(b)).collect()),
-        // BMPString: UTF-16BE.
-        30 => Some(
-            char::decode_utf16(v.data.chunks_exact(2).map(|c| {
-                u16::from_be_bytes([
-                    c.first().copied().unwrap_or(0),
-                    c.get(1).copied().unwrap_or(0),
-                ])
-            }))
-            .map(|r| r.unwrap_or('\u{FFFD}'))
-            .collect(),
-        ),
-        // UniversalString: UTF-32BE.
-        28 => Some(
-            v.data
-                .chunks_exact(4)
-                .map(|c| {
-                    let mut a = [0u8; 4];
-                    a.copy_from_slice(c);
-                    char::from_u32(u32::from_be_bytes(a)).unwrap_or('\u{FFFD}')
-                })
-                .collect(),
-        ),
-        _ => None,
-    };
+    let text = decode_string(tag, v.data);
     match text {
         Some(t) => format!("{keyword}={}", rfc1779_quote(&t)),
         // Non-string values print as '#' and the hex of the whole DER value.
@@ -426,6 +479,27 @@ mod tests {
         assert_eq!(rfc1779_quote("a  b"), "\"a  b\"");
         assert_eq!(rfc1779_quote("say \"hi\""), "\"say \\\"hi\\\"\"");
         assert_eq!(rfc1779_quote("中文"), "中文");
+    }
+
+    #[test]
+    fn names_compare_like_java() {
+        // CN=rsa-2048 as UTF8String and as PrintableString, plus spacing and case.
+        let utf8 = hex_bytes("30133111300f06035504030c087273612d32303438");
+        let printable = hex_bytes("30133111300f060355040313087273612d32303438");
+        // "  RSA-2048 ": case and outer whitespace do not count.
+        let upper = hex_bytes("30163114301206035504030c0b20205253412d3230343820");
+        let other = hex_bytes("30133111300f06035504030c087273612d32303439");
+        assert!(same_name(&utf8, &printable));
+        assert!(same_name(&utf8, &upper));
+        assert!(!same_name(&utf8, &other));
+        assert!(!same_name(&utf8, b"junk"));
+    }
+
+    fn hex_bytes(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]
