@@ -89,6 +89,8 @@ for b in sorted(ours):
                         + (f" anomalies={codes}" if codes else "") + (f" zip={d['zip_notes']}" if d["zip_notes"] else ""))
         continue
     tally["accepted" if mode == "default" else "accepted_min24"] += 1
+    for a in d["anomalies"]:
+        extra.append(f"{b}: anomaly {a['code']}: {a['detail'][:120]}")
     verified, a_signers, a_dns, _ = apksigner(b)
     top = have[-1] if have else None
     our_top = [s["certificate"]["sha256"] for s in sig["signers"] if top in s["schemes"]]
@@ -122,7 +124,7 @@ for b in sorted(ours):
 print("== differences (must be explained)")
 for l in diffs or ["none"]:
     print("  " + l)
-print("== schemes or signers we report beyond apksigner's verified set")
+print("== schemes, signers or anomalies we report beyond apksigner's verified set")
 for l in extra or ["none"]:
     print("  " + l)
 print("== files apksigner rejects (ours for the record)")
