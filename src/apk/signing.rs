@@ -1,1 +1,0 @@
-//! Placeholder: APK signature schemes v1/v2/v3/v3.1.
