@@ -1,1 +1,471 @@
-//! Placeholder: scan pipeline.
+//! The pipeline for one input: open → read each APK (zip, manifest,
+//! resources, network security config, signing) → merge base and splits →
+//! [`Evidence`].
+//!
+//! Reading is as partial as it can be: a damaged resource table or signing
+//! block is listed in `Evidence::damage` and the rest goes on. Only what
+//! leaves no identity at all (no readable base manifest, a container that
+//! cannot be opened) is a [`ScanError`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::apk::signing::{self, SigningInfo, ZipSections};
+use crate::apk::zip::{Archive, Entry};
+use crate::apk::{self, ApkBlob, Container, Limits, OpenError};
+use crate::catalog::Catalog;
+use crate::evidence::{
+    merge_permissions, ApkFile, ApkRole, App, CleartextSource, Damage, Evidence, Input, LocatedAnomaly, Network,
+    Resources, SecurityConfig, SplitEvidence, Tool, SCHEMA_VERSION,
+};
+use crate::formats::axml::manifest::{AttrValue, Manifest};
+use crate::formats::nsc::NetworkSecurityConfig;
+use crate::formats::{arsc, axml};
+
+/// Largest binary XML or resource table read (bytes). Real manifests are
+/// well under 1 MB and the largest real resource tables tens of MB.
+const MAX_XML: u64 = 64 << 20;
+/// Largest v1 signature block read.
+const MAX_V1_BLOCK: u64 = 16 << 20;
+
+/// Settings for a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Container limits.
+    pub limits: Limits,
+    /// Permission (and later SDK, API) catalogue.
+    pub catalog: Catalog,
+}
+
+/// Why a scan produced no evidence at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The input could not be opened.
+    #[error("{0}")]
+    Open(#[from] OpenError),
+    /// The base APK cannot be read far enough to identify the app.
+    #[error("{}{part}: {message}", apk.as_deref().map(|a| format!("{a}: ")).unwrap_or_default())]
+    Base {
+        /// Inner APK name, for bundles.
+        apk: Option<String>,
+        /// Part that failed.
+        part: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// What one APK yielded.
+struct ApkScan {
+    file: ApkFile,
+    manifest: Manifest,
+    labels: BTreeMap<String, String>,
+    version_name: Option<String>,
+    security_config: Option<SecurityConfig>,
+    signing: Option<SigningInfo>,
+    resources: Option<ResourceFacts>,
+}
+
+struct ResourceFacts {
+    packages: Vec<String>,
+    locales: BTreeSet<String>,
+    string_count: usize,
+}
+
+/// A fatal problem in one APK (no readable manifest).
+struct ApkFailure {
+    part: String,
+    message: String,
+}
+
+/// Scans one input path.
+pub fn scan_path(path: &Path, opts: &ScanOptions) -> Result<Evidence, ScanError> {
+    let container = apk::open(path, &opts.limits)?;
+    scan_container(&container, opts)
+}
+
+/// Scans an opened container.
+pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, ScanError> {
+    let mut anomalies = Vec::new();
+    let mut damage = Vec::new();
+    let outer = file_label(&c.path);
+    for a in &c.anomalies {
+        anomalies.push(LocatedAnomaly::new(&outer, "bundle", a.clone()));
+    }
+    let single = c.kind == apk::ContainerKind::Apk;
+    let mut scans = Vec::new();
+    for blob in &c.apks {
+        let reuse_sha = if single { c.sha256.clone() } else { None };
+        match scan_apk(blob, reuse_sha, &opts.limits, &mut anomalies, &mut damage) {
+            Ok(s) => scans.push(s),
+            Err(f) if c.apks.len() == 1 => {
+                return Err(ScanError::Base { apk: None, part: f.part, message: f.message });
+            }
+            Err(f) => damage.push(Damage { apk: blob.name.clone(), part: f.part, message: f.message }),
+        }
+    }
+    // The base is the APK without a `split` attribute.
+    let base_idx = scans.iter().position(|s| s.manifest.split.as_ref().and_then(|x| x.split.as_ref()).is_none());
+    let Some(base_idx) = base_idx else {
+        return Err(ScanError::Base {
+            apk: None,
+            part: "bundle".into(),
+            message: if scans.is_empty() {
+                "no APK in the bundle could be read".into()
+            } else {
+                "no base APK: every APK in the bundle is a split".into()
+            },
+        });
+    };
+    let base = scans.remove(base_idx);
+    for s in &mut scans {
+        s.file.role = ApkRole::Split;
+    }
+
+    let package = base.manifest.package.clone();
+    for s in &scans {
+        if s.manifest.package != package {
+            anomalies.push(LocatedAnomaly::new(
+                &s.file.name,
+                "AndroidManifest.xml",
+                crate::formats::Anomaly::new(
+                    "bundle-package-mismatch",
+                    None,
+                    format!(
+                        "split names package `{}`, base names `{}`",
+                        s.manifest.package.as_deref().unwrap_or("?"),
+                        package.as_deref().unwrap_or("?")
+                    ),
+                ),
+            ));
+        }
+        let base_signers = signer_set(base.signing.as_ref());
+        let split_signers = signer_set(s.signing.as_ref());
+        if !split_signers.is_empty() && !base_signers.is_empty() && split_signers != base_signers {
+            anomalies.push(LocatedAnomaly::new(
+                &s.file.name,
+                "signing",
+                crate::formats::Anomaly::new(
+                    "bundle-signer-mismatch",
+                    None,
+                    "split is signed by other certificates than the base; Android refuses to install such a set",
+                ),
+            ));
+        }
+    }
+
+    let mut labels = base.labels.clone();
+    for s in &scans {
+        for (k, v) in &s.labels {
+            labels.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    let m = &base.manifest;
+    let min_sdk = sdk_level(m.uses_sdk.as_ref().and_then(|u| u.min_sdk_version.as_ref())).or(Some(1));
+    let app = App {
+        package: package.clone(),
+        version_code: m.version_code,
+        version_name: base.version_name.clone(),
+        label: labels.get("").cloned(),
+        labels,
+        min_sdk,
+        target_sdk: m.effective_target_sdk(),
+        max_sdk: m.uses_sdk.as_ref().and_then(|u| u.max_sdk_version),
+        compile_sdk: m.compile_sdk_version,
+    };
+
+    let permissions = merge_permissions(
+        std::iter::once((base.file.name.as_str(), &base.manifest))
+            .chain(scans.iter().map(|s| (s.file.name.as_str(), &s.manifest))),
+        &opts.catalog,
+    );
+
+    let network = network_evidence(m, app.target_sdk, base.security_config.clone());
+
+    let mut resources = Resources::default();
+    let mut locales = BTreeSet::new();
+    if let Some(r) = &base.resources {
+        resources.present = true;
+        resources.packages = r.packages.clone();
+    }
+    for r in std::iter::once(&base).chain(scans.iter()).filter_map(|s| s.resources.as_ref()) {
+        locales.extend(r.locales.iter().cloned());
+        resources.string_count += r.string_count;
+    }
+    resources.locales = locales.into_iter().collect();
+
+    let splits = scans
+        .iter()
+        .map(|s| {
+            let sp = s.manifest.split.as_ref();
+            SplitEvidence {
+                apk: s.file.name.clone(),
+                split: sp.and_then(|x| x.split.clone()),
+                config_for_split: sp.and_then(|x| x.config_for_split.clone()),
+                is_feature_split: sp.and_then(|x| x.is_feature_split).unwrap_or(false),
+                components: s.manifest.components.clone(),
+                uses_permissions: s.manifest.uses_permissions.iter().map(|p| p.name.clone()).collect(),
+                signer_sha256: signer_set(s.signing.as_ref()).into_iter().collect(),
+            }
+        })
+        .collect();
+
+    let mut apks = vec![base.file.clone()];
+    apks.extend(scans.iter().map(|s| s.file.clone()));
+    anomalies.sort();
+    anomalies.dedup();
+    damage.sort();
+    Ok(Evidence {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        input: Input {
+            path: c.path.display().to_string(),
+            kind: c.kind,
+            size: c.size,
+            sha256: c.sha256.clone(),
+            apks,
+        },
+        app,
+        permissions,
+        network,
+        signing: base.signing,
+        manifest: base.manifest,
+        splits,
+        resources,
+        anomalies,
+        damage,
+    })
+}
+
+fn file_label(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+}
+
+fn signer_set(s: Option<&SigningInfo>) -> BTreeSet<String> {
+    s.map(|s| s.signers.iter().map(|x| x.certificate.sha256.clone()).collect()).unwrap_or_default()
+}
+
+/// An SDK level as Android's package parser reads it: an integer, or a
+/// codename (any string) meaning the development level 10000.
+fn sdk_level(v: Option<&AttrValue>) -> Option<i64> {
+    match v? {
+        AttrValue::Int(i) => Some(*i),
+        AttrValue::String(s) => Some(s.trim().parse().unwrap_or(10_000)),
+        _ => None,
+    }
+}
+
+fn network_evidence(m: &Manifest, target_sdk: Option<i64>, security_config: Option<SecurityConfig>) -> Network {
+    let attr = m.application.as_ref().and_then(|a| a.uses_cleartext_traffic);
+    // Platform default: cleartext allowed below API 28
+    // (https://developer.android.com/privacy-and-security/security-config#CleartextTrafficPermitted).
+    let platform_default = target_sdk.is_none_or(|t| t < 28);
+    let nsc_base = security_config
+        .as_ref()
+        .and_then(|s| s.config.as_ref())
+        .and_then(|c| c.base_config.as_ref())
+        .and_then(|b| b.cleartext_traffic_permitted);
+    let (permitted, source) = match (security_config.is_some(), nsc_base, attr) {
+        // With a config file, Android 7+ ignores the manifest attribute;
+        // a base-config without the attribute uses the platform default.
+        (true, Some(v), _) => (v, CleartextSource::NetworkSecurityConfig),
+        (true, None, _) => (platform_default, CleartextSource::PlatformDefault),
+        (false, _, Some(v)) => (v, CleartextSource::ManifestAttribute),
+        (false, _, None) => (platform_default, CleartextSource::PlatformDefault),
+    };
+    Network {
+        uses_cleartext_traffic: attr,
+        cleartext_permitted_by_default: permitted,
+        cleartext_source: source,
+        security_config,
+    }
+}
+
+/// Reads an entry with a cap, recording anomalies against `part`.
+fn read_entry<'a>(
+    archive: &Archive<'a>,
+    e: &Entry,
+    limit: u64,
+    apk: &str,
+    anomalies: &mut Vec<LocatedAnomaly>,
+) -> Result<std::borrow::Cow<'a, [u8]>, apk::zip::ZipError> {
+    let (data, found) = archive.read_checked(e, limit)?;
+    for a in found {
+        anomalies.push(LocatedAnomaly::new(apk, &e.name, a));
+    }
+    Ok(data)
+}
+
+fn scan_apk(
+    blob: &ApkBlob,
+    sha256: Option<String>,
+    limits: &Limits,
+    anomalies: &mut Vec<LocatedAnomaly>,
+    damage: &mut Vec<Damage>,
+) -> Result<ApkScan, ApkFailure> {
+    let bytes = blob.bytes();
+    let name = blob.name.clone();
+    let fail = |part: &str, message: String| ApkFailure { part: part.into(), message };
+    let parsed = Archive::parse(bytes).map_err(|e| fail("zip", e.to_string()))?;
+    for a in parsed.anomalies {
+        anomalies.push(LocatedAnomaly::new(&name, "zip", a));
+    }
+    let archive = parsed.value;
+
+    // Manifest: required.
+    let me = archive
+        .find("AndroidManifest.xml")
+        .ok_or_else(|| fail("AndroidManifest.xml", "no AndroidManifest.xml in the APK".into()))?;
+    let mdata = read_entry(&archive, me, MAX_XML.min(limits.max_entry_size), &name, anomalies)
+        .map_err(|e| fail("AndroidManifest.xml", e.to_string()))?;
+    let doc = axml::parse(&mdata).map_err(|e| fail("AndroidManifest.xml", e.to_string()))?;
+    for a in doc.anomalies {
+        anomalies.push(LocatedAnomaly::new(&name, "AndroidManifest.xml", a));
+    }
+    let mparsed = Manifest::from_document(&doc.value);
+    for a in mparsed.anomalies {
+        anomalies.push(LocatedAnomaly::new(&name, "AndroidManifest.xml", a));
+    }
+    let manifest = mparsed.value;
+
+    // Resources: optional; damage is recorded and the scan goes on.
+    let arsc_data = match archive.find("resources.arsc") {
+        Some(e) => match read_entry(&archive, e, MAX_XML.min(limits.max_entry_size).max(512 << 20), &name, anomalies) {
+            Ok(d) => Some(d),
+            Err(err) => {
+                damage.push(Damage { apk: name.clone(), part: "resources.arsc".into(), message: err.to_string() });
+                None
+            }
+        },
+        None => None,
+    };
+    let table = match arsc_data.as_deref().map(arsc::parse) {
+        Some(Ok(t)) => {
+            for a in t.anomalies {
+                anomalies.push(LocatedAnomaly::new(&name, "resources.arsc", a));
+            }
+            Some(t.value)
+        }
+        Some(Err(err)) => {
+            damage.push(Damage { apk: name.clone(), part: "resources.arsc".into(), message: err.to_string() });
+            None
+        }
+        None => None,
+    };
+
+    let application = manifest.application.as_ref();
+    let mut labels = BTreeMap::new();
+    match application.and_then(|a| a.label.as_ref()) {
+        Some(AttrValue::String(s)) => {
+            labels.insert(String::new(), s.clone());
+        }
+        Some(AttrValue::Reference(id)) => {
+            if let Some(t) = &table {
+                labels = t.localized_strings(*id);
+            }
+        }
+        _ => {}
+    }
+    let version_name = match &manifest.version_name {
+        Some(AttrValue::Reference(id)) => table.as_ref().and_then(|t| t.resolve_string(*id, None)),
+        Some(v) => v.to_text(),
+        None => None,
+    };
+
+    let security_config = application.and_then(|a| a.network_security_config).map(|id| {
+        let file = table.as_ref().and_then(|t| t.resolve_file(id));
+        let config = file.as_deref().and_then(|f| {
+            let part = f.to_owned();
+            let e = archive.find(f)?;
+            let data = match read_entry(&archive, e, MAX_XML, &name, anomalies) {
+                Ok(d) => d,
+                Err(err) => {
+                    damage.push(Damage { apk: name.clone(), part, message: err.to_string() });
+                    return None;
+                }
+            };
+            match axml::parse(&data) {
+                Ok(d) => {
+                    let nsc = NetworkSecurityConfig::from_document(&d.value);
+                    for a in d.anomalies.into_iter().chain(nsc.anomalies) {
+                        anomalies.push(LocatedAnomaly::new(&name, &part, a));
+                    }
+                    Some(nsc.value)
+                }
+                Err(err) => {
+                    damage.push(Damage { apk: name.clone(), part, message: err.to_string() });
+                    None
+                }
+            }
+        });
+        SecurityConfig {
+            resource: format!("{id:#010x}"),
+            trusts_user_certs: config.as_ref().is_some_and(|c| c.trusts_user_certs()),
+            cleartext_domains: config
+                .as_ref()
+                .map(|c| c.cleartext_permitted_domains().into_iter().map(|d| d.name.clone()).collect())
+                .unwrap_or_default(),
+            file,
+            config,
+        }
+    });
+
+    let resources = table.as_ref().map(|t| {
+        let mut locales = BTreeSet::new();
+        let mut string_count = 0;
+        for (_, locale, _) in t.string_resources() {
+            string_count += 1;
+            if !locale.is_empty() {
+                locales.insert(locale);
+            }
+        }
+        ResourceFacts {
+            packages: t.packages().map(|p| format!("{} ({:#04x})", p.name, p.id)).collect(),
+            locales,
+            string_count,
+        }
+    });
+
+    let signing = Some(read_signing(&archive, &name, anomalies));
+    let file = ApkFile {
+        name: name.clone(),
+        role: ApkRole::Base,
+        split: manifest.split.as_ref().and_then(|s| s.split.clone()),
+        size: bytes.len() as u64,
+        sha256: sha256.unwrap_or_else(|| apk::sha256_hex(bytes)),
+        package: manifest.package.clone(),
+    };
+    Ok(ApkScan { file, manifest, labels, version_name, security_config, signing, resources })
+}
+
+fn read_signing(archive: &Archive<'_>, apk: &str, anomalies: &mut Vec<LocatedAnomaly>) -> SigningInfo {
+    let mut blocks = Vec::new();
+    let mut sf_names = Vec::new();
+    for e in archive.entries() {
+        let Some(rest) = e.name.strip_prefix("META-INF/") else { continue };
+        if rest.contains('/') {
+            continue;
+        }
+        let upper = rest.to_ascii_uppercase();
+        if upper.ends_with(".RSA") || upper.ends_with(".DSA") || upper.ends_with(".EC") {
+            match read_entry(archive, e, MAX_V1_BLOCK, apk, anomalies) {
+                Ok(d) => blocks.push((e.name.clone(), d.into_owned())),
+                Err(err) => anomalies.push(LocatedAnomaly::new(
+                    apk,
+                    &e.name,
+                    crate::formats::Anomaly::new("sig-v1-block-unreadable", None, err.to_string()),
+                )),
+            }
+        } else if upper.ends_with(".SF") || upper == "MANIFEST.MF" {
+            sf_names.push(e.name.clone());
+        }
+    }
+    let sections =
+        ZipSections { cd_offset: archive.cd_offset, cd_size: archive.cd_size, eocd_offset: archive.eocd_offset };
+    let parsed = signing::collect_in_zip(archive.bytes(), sections, &blocks, &sf_names);
+    for a in parsed.anomalies {
+        anomalies.push(LocatedAnomaly::new(apk, "signing", a));
+    }
+    parsed.value
+}
