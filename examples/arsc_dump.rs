@@ -30,7 +30,9 @@ fn parse_id(s: &str) -> Option<u32> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first() else {
-        eprintln!("usage: arsc_dump FILE [--values | --strings | --label ID [LOCALE…] | --file ID]");
+        eprintln!(
+            "usage: arsc_dump FILE [--values | --strings | --label ID [LOCALE…] | --file ID]"
+        );
         return ExitCode::from(2);
     };
     let data = match std::fs::read(path) {
@@ -81,7 +83,10 @@ fn main() -> ExitCode {
                 eprintln!("--file needs a resource id");
                 return ExitCode::from(2);
             };
-            println!("{}", table.resolve_file(id).unwrap_or_else(|| "<none>".into()));
+            println!(
+                "{}",
+                table.resolve_file(id).unwrap_or_else(|| "<none>".into())
+            );
         }
         Some("--strings") => {
             for (name, loc, value) in table.string_resources() {
@@ -99,20 +104,35 @@ fn dump(table: &ResTable<'_>, values: bool) {
     let packages: Vec<_> = table.packages().collect();
     println!("Package Groups ({})", packages.len());
     for (gi, p) in packages.iter().enumerate() {
-        println!("Package Group {gi} id={:#04x} packageCount=1 name={}", p.id(), p.name());
+        println!(
+            "Package Group {gi} id={:#04x} packageCount=1 name={}",
+            p.id(),
+            p.name()
+        );
         for lib in p.libraries() {
-            println!("  DynamicRefTable entry: {:#04x} -> {}", lib.package_id, lib.name);
+            println!(
+                "  DynamicRefTable entry: {:#04x} -> {}",
+                lib.package_id, lib.name
+            );
         }
         println!("  Package 0 id={:#04x} name={}", p.id(), p.name());
         for t in p.types() {
             let tid = u32::from(t.id());
             let n = t.entry_count();
-            println!("    type {} configCount={} entryCount={n}", tid.saturating_sub(1), t.configs().len());
+            println!(
+                "    type {} configCount={} entryCount={n}",
+                tid.saturating_sub(1),
+                t.configs().len()
+            );
             let tname = p.type_name(t.id()).unwrap_or_else(|| "?".into());
             for idx in 0..n {
                 let idx16 = idx as u16;
                 let id = (p.id() << 24) | (tid << 16) | u32::from(idx16);
-                let key = t.configs().iter().find_map(|c| c.entry(idx16)).and_then(|e| p.key_name(e.key));
+                let key = t
+                    .configs()
+                    .iter()
+                    .find_map(|c| c.entry(idx16))
+                    .and_then(|e| p.key_name(e.key));
                 match key {
                     Some(k) => println!(
                         "      spec resource {id:#010x} {}:{tname}/{k}: flags={:#010x}",
@@ -124,11 +144,18 @@ fn dump(table: &ResTable<'_>, values: bool) {
             }
             for c in t.configs() {
                 let cfg = c.config().to_string();
-                println!("      config {}:", if cfg.is_empty() { "(default)" } else { &cfg });
+                println!(
+                    "      config {}:",
+                    if cfg.is_empty() { "(default)" } else { &cfg }
+                );
                 for (idx, e) in c.entries() {
                     let id = (p.id() << 24) | (tid << 16) | u32::from(idx);
                     let k = p.key_name(e.key).unwrap_or_else(|| "?".into());
-                    let public = if e.flags & ENTRY_FLAG_PUBLIC != 0 { " (PUBLIC)" } else { "" };
+                    let public = if e.flags & ENTRY_FLAG_PUBLIC != 0 {
+                        " (PUBLIC)"
+                    } else {
+                        ""
+                    };
                     match &e.data {
                         EntryData::Simple(v) => {
                             println!(
@@ -139,7 +166,9 @@ fn dump(table: &ResTable<'_>, values: bool) {
                             );
                             if values {
                                 if v.data_type == types::STRING {
-                                    let s = table.value_string(v).unwrap_or_else(|| "<bad string>".into());
+                                    let s = table
+                                        .value_string(v)
+                                        .unwrap_or_else(|| "<bad string>".into());
                                     println!("          (string) \"{}\"", s.escape_debug());
                                 } else if let Some(r) = v.as_reference() {
                                     println!("          (reference) {r:#010x}");
@@ -147,11 +176,16 @@ fn dump(table: &ResTable<'_>, values: bool) {
                             }
                         }
                         EntryData::Complex { parent, items } => {
-                            println!("        resource {id:#010x} {}:{tname}/{k}: <bag>{public}", p.name());
+                            println!(
+                                "        resource {id:#010x} {}:{tname}/{k}: <bag>{public}",
+                                p.name()
+                            );
                             if values {
                                 println!("          Parent={parent:#010x}, Count={}", items.len());
                                 for (i, (name, v)) in items.iter().enumerate() {
-                                    let s = table.value_string(v).map(|s| format!(" \"{}\"", s.escape_debug()));
+                                    let s = table
+                                        .value_string(v)
+                                        .map(|s| format!(" \"{}\"", s.escape_debug()));
                                     println!(
                                         "          #{i} (Key={name:#010x}): t={:#04x} d={:#010x}{}",
                                         v.data_type,

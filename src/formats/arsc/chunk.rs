@@ -29,12 +29,27 @@ pub(crate) struct Chunk<'a> {
 impl<'a> Chunk<'a> {
     /// Reads and checks the chunk header at `offset`; the chunk must end at
     /// or before `end`. `structure` names the parent for error messages.
-    pub fn read(file: &'a [u8], offset: usize, end: usize, structure: &'static str) -> Result<Chunk<'a>, ArscError> {
+    pub fn read(
+        file: &'a [u8],
+        offset: usize,
+        end: usize,
+        structure: &'static str,
+    ) -> Result<Chunk<'a>, ArscError> {
         let available = end.saturating_sub(offset);
         if available < CHUNK_HEADER_SIZE {
-            return Err(ArscError::Truncated { structure, offset, needed: CHUNK_HEADER_SIZE, available });
+            return Err(ArscError::Truncated {
+                structure,
+                offset,
+                needed: CHUNK_HEADER_SIZE,
+                available,
+            });
         }
-        let trunc = |_| ArscError::Truncated { structure, offset, needed: CHUNK_HEADER_SIZE, available };
+        let trunc = |_| ArscError::Truncated {
+            structure,
+            offset,
+            needed: CHUNK_HEADER_SIZE,
+            available,
+        };
         let chunk_type = u16_at(file, offset).map_err(trunc)?;
         let header_size = u16_at(file, offset + 2).map_err(trunc)?;
         let size = u32_at(file, offset + 4).map_err(trunc)?;
@@ -52,7 +67,12 @@ impl<'a> Chunk<'a> {
             });
         }
         let data = file.get(offset..offset + size as usize).unwrap_or_default();
-        Ok(Chunk { offset, chunk_type, header_size, data })
+        Ok(Chunk {
+            offset,
+            chunk_type,
+            header_size,
+            data,
+        })
     }
 
     /// Absolute offset where the chunk's body begins.
@@ -90,7 +110,13 @@ pub(crate) struct ChunkIter<'a> {
 
 impl<'a> ChunkIter<'a> {
     pub fn new(file: &'a [u8], pos: usize, end: usize, parent: &'static str) -> Self {
-        ChunkIter { file, pos, end, parent, done: false }
+        ChunkIter {
+            file,
+            pos,
+            end,
+            parent,
+            done: false,
+        }
     }
 
     /// Next chunk; trailing bytes too short for a header end the walk with
@@ -102,9 +128,17 @@ impl<'a> ChunkIter<'a> {
         let left = self.end - self.pos;
         if left < CHUNK_HEADER_SIZE {
             self.done = true;
-            if self.file.get(self.pos..self.end).is_some_and(|t| t.iter().any(|&b| b != 0)) || left % 4 != 0 {
+            if self
+                .file
+                .get(self.pos..self.end)
+                .is_some_and(|t| t.iter().any(|&b| b != 0))
+                || left % 4 != 0
+            {
                 sink.note("arsc-trailing-bytes", Some(self.pos), || {
-                    format!("{left} byte(s) after the last chunk inside `{}`", self.parent)
+                    format!(
+                        "{left} byte(s) after the last chunk inside `{}`",
+                        self.parent
+                    )
                 });
             }
             return None;
@@ -149,11 +183,17 @@ pub(crate) struct Sink {
 impl Sink {
     pub const MAX_PER_CODE: usize = 32;
 
-    pub fn note(&mut self, code: &'static str, offset: Option<usize>, detail: impl FnOnce() -> String) {
+    pub fn note(
+        &mut self,
+        code: &'static str,
+        offset: Option<usize>,
+        detail: impl FnOnce() -> String,
+    ) {
         let n = self.counts.entry(code).or_insert(0);
         *n += 1;
         if *n <= Self::MAX_PER_CODE {
-            self.list.push(Anomaly::new(code, offset.map(|o| o as u64), detail()));
+            self.list
+                .push(Anomaly::new(code, offset.map(|o| o as u64), detail()));
         }
     }
 
@@ -173,7 +213,10 @@ impl Sink {
                 self.list.push(Anomaly::new(
                     "arsc-anomalies-suppressed",
                     None,
-                    format!("{} more `{code}` anomalies not listed", n - Self::MAX_PER_CODE),
+                    format!(
+                        "{} more `{code}` anomalies not listed",
+                        n - Self::MAX_PER_CODE
+                    ),
                 ));
             }
         }

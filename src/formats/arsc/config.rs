@@ -136,7 +136,9 @@ impl Config {
             *dst = *src;
         }
         if usable > KNOWN_SIZE {
-            q.unknown_fields = raw.get(KNOWN_SIZE..usable).is_some_and(|x| x.iter().any(|&v| v != 0));
+            q.unknown_fields = raw
+                .get(KNOWN_SIZE..usable)
+                .is_some_and(|x| x.iter().any(|&v| v != 0));
         }
         let c = Config {
             size,
@@ -168,6 +170,16 @@ impl Config {
             locale_numbering_system: arr(&buf, 53),
         };
         (c, q)
+    }
+
+    /// Language code without allocating.
+    pub(crate) fn language_code(&self) -> Code {
+        Code::unpack(self.language, b'a')
+    }
+
+    /// Region code without allocating.
+    pub(crate) fn region_code(&self) -> Code {
+        Code::unpack(self.country, b'0')
     }
 
     /// The language code (`en`, `zh`, or an unpacked 3-letter code such as
@@ -314,34 +326,77 @@ fn ascii_field(field: &[u8]) -> String {
     field
         .iter()
         .take_while(|&&c| c != 0)
-        .map(|&c| if c.is_ascii_graphic() { char::from(c) } else { '?' })
+        .map(|&c| {
+            if c.is_ascii_graphic() {
+                char::from(c)
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 
 /// `unpackLanguageOrRegion`: two ASCII bytes, or a packed 3-letter form
 /// `{1, t,t,t,t,t, s,s,s,s,s, f,f,f,f,f}` (big-endian) relative to `base`.
 fn unpack_language_or_region(v: [u8; 2], base: u8) -> String {
-    let [in0, in1] = v;
-    if in0 & 0x80 != 0 {
-        let first = in1 & 0x1f;
-        let second = ((in1 & 0xe0) >> 5) + ((in0 & 0x03) << 3);
-        let third = (in0 & 0x7c) >> 2;
-        return [first, second, third]
-            .iter()
-            .map(|&x| {
-                let c = base.wrapping_add(x);
-                if c.is_ascii_graphic() {
-                    char::from(c)
-                } else {
-                    '?'
-                }
-            })
-            .collect();
+    let code = Code::unpack(v, base);
+    code.buf
+        .iter()
+        .take(code.len)
+        .map(|&c| {
+            if c.is_ascii_graphic() {
+                char::from(c)
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// A language or region code unpacked on the stack (no allocation), for
+/// the matching code paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Code {
+    buf: [u8; 3],
+    len: usize,
+}
+
+impl Code {
+    pub fn unpack(v: [u8; 2], base: u8) -> Code {
+        let [in0, in1] = v;
+        if in0 & 0x80 != 0 {
+            let first = in1 & 0x1f;
+            let second = ((in1 & 0xe0) >> 5) + ((in0 & 0x03) << 3);
+            let third = (in0 & 0x7c) >> 2;
+            return Code {
+                buf: [
+                    base.wrapping_add(first),
+                    base.wrapping_add(second),
+                    base.wrapping_add(third),
+                ],
+                len: 3,
+            };
+        }
+        if in0 == 0 {
+            return Code {
+                buf: [0; 3],
+                len: 0,
+            };
+        }
+        let len = if in1 == 0 { 1 } else { 2 };
+        Code {
+            buf: [in0, in1, 0],
+            len,
+        }
     }
-    if in0 != 0 {
-        return ascii_field(&v);
+
+    /// The code as text; `""` if it is not ASCII.
+    pub fn as_str(&self) -> &str {
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
-    String::new()
 }
 
 /// Inverse of [`unpack_language_or_region`] for 2- or 3-character codes.
@@ -537,7 +592,10 @@ impl LocaleRequest {
         };
         let mut it = parts.into_iter().filter(|p| !p.is_empty());
         let language = it.next()?.to_ascii_lowercase();
-        let mut req = LocaleRequest { language, ..LocaleRequest::default() };
+        let mut req = LocaleRequest {
+            language,
+            ..LocaleRequest::default()
+        };
         for p in it {
             if p.len() == 1 {
                 // A singleton starts an extension (`-u-nu-arab`): not used
@@ -548,7 +606,10 @@ impl LocaleRequest {
             if p.len() == 3 && (p.starts_with('r') || p.starts_with('R')) && req.region.is_empty() {
                 // Directory form `-rCN`.
                 req.region = p.get(1..).unwrap_or_default().to_ascii_uppercase();
-            } else if p.len() == 4 && p.chars().all(|c| c.is_ascii_alphabetic()) && req.script.is_none() {
+            } else if p.len() == 4
+                && p.chars().all(|c| c.is_ascii_alphabetic())
+                && req.script.is_none()
+            {
                 let mut sc = String::new();
                 for (i, c) in lower.chars().enumerate() {
                     sc.push(if i == 0 { c.to_ascii_uppercase() } else { c });
@@ -618,7 +679,10 @@ mod tests {
     use super::*;
 
     fn cfg(f: impl FnOnce(&mut Config)) -> Config {
-        let mut c = Config { size: 64, ..Config::default() };
+        let mut c = Config {
+            size: 64,
+            ..Config::default()
+        };
         f(&mut c);
         c
     }

@@ -47,9 +47,9 @@ pub use package::{EntryData, Library, Overlayable, Package, ResEntry, ResType, R
 pub use resolve::{EntryValue, ResolvedEntry, MAX_REFERENCE_DEPTH};
 pub use strings::{StringPool, StringPoolError};
 
-use chunk::{Chunk, ChunkIter, Sink};
 use crate::formats::read::{u16_at, u32_at};
 use crate::formats::{Anomaly, Parsed};
+use chunk::{Chunk, ChunkIter, Sink};
 
 /// `RES_TABLE_TYPE`.
 pub const RES_TABLE_TYPE: u16 = 0x0002;
@@ -67,7 +67,9 @@ pub enum ArscError {
         found: u16,
     },
     /// A structure needs more bytes than there are.
-    #[error("`{structure}` at {offset:#x} is truncated: needs {needed} bytes, {available} available")]
+    #[error(
+        "`{structure}` at {offset:#x} is truncated: needs {needed} bytes, {available} available"
+    )]
     Truncated {
         /// Structure being read.
         structure: &'static str,
@@ -171,16 +173,31 @@ pub struct ResTable<'a> {
 pub fn parse(data: &[u8]) -> Result<Parsed<ResTable<'_>>, ArscError> {
     let len = data.len();
     if len < TABLE_HEADER_SIZE {
-        return Err(ArscError::Truncated { structure: "ResTable_header", offset: 0, needed: TABLE_HEADER_SIZE, available: len });
+        return Err(ArscError::Truncated {
+            structure: "ResTable_header",
+            offset: 0,
+            needed: TABLE_HEADER_SIZE,
+            available: len,
+        });
     }
-    let trunc = |_| ArscError::Truncated { structure: "ResTable_header", offset: 0, needed: TABLE_HEADER_SIZE, available: len };
+    let trunc = |_| ArscError::Truncated {
+        structure: "ResTable_header",
+        offset: 0,
+        needed: TABLE_HEADER_SIZE,
+        available: len,
+    };
     let chunk_type = u16_at(data, 0).map_err(trunc)?;
     if chunk_type != RES_TABLE_TYPE {
         return Err(ArscError::NotATable { found: chunk_type });
     }
     let declared = u32_at(data, 4).map_err(trunc)? as usize;
     if declared > len {
-        return Err(ArscError::Truncated { structure: "ResTable_header", offset: 0, needed: declared, available: len });
+        return Err(ArscError::Truncated {
+            structure: "ResTable_header",
+            offset: 0,
+            needed: declared,
+            available: len,
+        });
     }
     let mut sink = Sink::default();
     let table = Chunk::read(data, 0, len, "file")?;
@@ -188,7 +205,9 @@ pub fn parse(data: &[u8]) -> Result<Parsed<ResTable<'_>>, ArscError> {
     let package_count = u32_at(data, 8).map_err(trunc)?;
     if table.end() < len {
         let extra = len - table.end();
-        sink.note("arsc-trailing-data", Some(table.end()), || format!("{extra} byte(s) after the table chunk; ignored"));
+        sink.note("arsc-trailing-data", Some(table.end()), || {
+            format!("{extra} byte(s) after the table chunk; ignored")
+        });
     }
 
     let mut strings: Option<StringPool<'_>> = None;
@@ -199,7 +218,12 @@ pub fn parse(data: &[u8]) -> Result<Parsed<ResTable<'_>>, ArscError> {
         match child.chunk_type {
             strings::RES_STRING_POOL_TYPE => {
                 if strings.is_none() {
-                    strings = Some(package::parse_pool(child.data, child.offset, "global", &mut sink)?);
+                    strings = Some(package::parse_pool(
+                        child.data,
+                        child.offset,
+                        "global",
+                        &mut sink,
+                    )?);
                 } else {
                     sink.note("arsc-extra-string-pool", Some(child.offset), || {
                         "more than one global string pool; only the first is used".into()
@@ -228,12 +252,21 @@ pub fn parse(data: &[u8]) -> Result<Parsed<ResTable<'_>>, ArscError> {
     let strings = match strings {
         Some(s) => s,
         None => {
-            sink.note("arsc-missing-string-pool", Some(0), || "the table has no global string pool".into());
+            sink.note("arsc-missing-string-pool", Some(0), || {
+                "the table has no global string pool".into()
+            });
             StringPool::empty()
         }
     };
     let anomalies: Vec<Anomaly> = sink.finish();
-    Ok(Parsed { value: ResTable { strings, packages, package_count }, anomalies })
+    Ok(Parsed {
+        value: ResTable {
+            strings,
+            packages,
+            package_count,
+        },
+        anomalies,
+    })
 }
 
 impl<'a> ResTable<'a> {

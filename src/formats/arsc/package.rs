@@ -216,7 +216,9 @@ impl<'a> Package<'a> {
 
     /// Name of type `type_id` (`string`, `drawable`, …).
     pub fn type_name(&self, type_id: u8) -> Option<String> {
-        let idx = u32::from(type_id).checked_sub(1)?.checked_sub(self.type_id_offset)?;
+        let idx = u32::from(type_id)
+            .checked_sub(1)?
+            .checked_sub(self.type_id_offset)?;
         self.type_strings.get(idx).map(|s| s.into_owned())
     }
 
@@ -237,7 +239,12 @@ impl ResType {
     pub fn entry_count(&self) -> usize {
         match &self.spec {
             Some(s) => s.flags.len(),
-            None => self.chunks.iter().map(|c| c.entry_count as usize).max().unwrap_or(0),
+            None => self
+                .chunks
+                .iter()
+                .map(|c| c.entry_count as usize)
+                .max()
+                .unwrap_or(0),
         }
     }
 
@@ -318,7 +325,11 @@ fn fixed_utf16(bytes: &[u8]) -> String {
 }
 
 /// Parses a `RES_TABLE_PACKAGE_TYPE` chunk.
-pub(crate) fn parse_package<'a>(file: &'a [u8], chunk: Chunk<'a>, sink: &mut Sink) -> Result<Package<'a>, ArscError> {
+pub(crate) fn parse_package<'a>(
+    file: &'a [u8],
+    chunk: Chunk<'a>,
+    sink: &mut Sink,
+) -> Result<Package<'a>, ArscError> {
     chunk.require_header(PACKAGE_HEADER_MIN, "ResTable_package")?;
     let id = rd32(&chunk, 8);
     let name = fixed_utf16(chunk.data.get(12..12 + 256).unwrap_or_default());
@@ -328,14 +339,18 @@ pub(crate) fn parse_package<'a>(file: &'a [u8], chunk: Chunk<'a>, sink: &mut Sin
     if usize::from(chunk.header_size) >= PACKAGE_HEADER_FULL {
         type_id_offset = rd32(&chunk, 284);
         if type_id_offset > 0xff {
-            sink.note("arsc-package-bad-type-id-offset", Some(chunk.offset + 284), || {
-                format!("typeIdOffset {type_id_offset} is larger than 255; ignored")
-            });
+            sink.note(
+                "arsc-package-bad-type-id-offset",
+                Some(chunk.offset + 284),
+                || format!("typeIdOffset {type_id_offset} is larger than 255; ignored"),
+            );
             type_id_offset = 0;
         }
     }
     if id > 0xff {
-        sink.note("arsc-package-bad-id", Some(chunk.offset + 8), || format!("package id {id:#x} does not fit in 8 bits"));
+        sink.note("arsc-package-bad-id", Some(chunk.offset + 8), || {
+            format!("package id {id:#x} does not fit in 8 bits")
+        });
     }
 
     let mut pkg = Package {
@@ -420,7 +435,10 @@ pub(crate) fn parse_package<'a>(file: &'a [u8], chunk: Chunk<'a>, sink: &mut Sin
             Some(p) if pool_name == "type strings" => pkg.type_strings = p,
             Some(p) => pkg.key_strings = p,
             None => sink.note("arsc-missing-string-pool", Some(chunk.offset), || {
-                format!("package {:#x} has no usable `{pool_name}` pool at {off:#x}; names unavailable", pkg.id)
+                format!(
+                    "package {:#x} has no usable `{pool_name}` pool at {off:#x}; names unavailable",
+                    pkg.id
+                )
             }),
         }
     }
@@ -432,7 +450,10 @@ pub(crate) fn parse_package<'a>(file: &'a [u8], chunk: Chunk<'a>, sink: &mut Sin
             for (idx, e) in &c.entries {
                 if e.key as usize >= key_count {
                     sink.note("arsc-entry-bad-key", Some(c.offset), || {
-                        format!("entry {idx} of type {} has key {} beyond the key pool ({key_count})", t.id, e.key)
+                        format!(
+                            "entry {idx} of type {} has key {} beyond the key pool ({key_count})",
+                            t.id, e.key
+                        )
                     });
                 }
             }
@@ -441,7 +462,10 @@ pub(crate) fn parse_package<'a>(file: &'a [u8], chunk: Chunk<'a>, sink: &mut Sin
     for t in pkg.types.values() {
         if t.spec.is_none() {
             sink.note("arsc-type-without-spec", None, || {
-                format!("type {} has no RES_TABLE_TYPE_SPEC_TYPE chunk (Android rejects the table)", t.id)
+                format!(
+                    "type {} has no RES_TABLE_TYPE_SPEC_TYPE chunk (Android rejects the table)",
+                    t.id
+                )
             });
         }
     }
@@ -459,15 +483,26 @@ pub(crate) fn parse_pool<'a>(
             sink.extend(offset, p.anomalies);
             Ok(p.value)
         }
-        Err(source) => Err(ArscError::StringPool { pool, offset, source }),
+        Err(source) => Err(ArscError::StringPool {
+            pool,
+            offset,
+            source,
+        }),
     }
 }
 
-fn parse_type_spec(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Result<(), ArscError> {
+fn parse_type_spec(
+    chunk: &Chunk<'_>,
+    pkg: &mut Package<'_>,
+    sink: &mut Sink,
+) -> Result<(), ArscError> {
     chunk.require_header(TYPE_SPEC_HEADER, "ResTable_typeSpec")?;
     let id = chunk.data.get(8).copied().unwrap_or(0);
     let entry_count = rd32(chunk, 12);
-    let body = chunk.data.get(usize::from(chunk.header_size)..).unwrap_or_default();
+    let body = chunk
+        .data
+        .get(usize::from(chunk.header_size)..)
+        .unwrap_or_default();
     if entry_count as usize > body.len() / 4 {
         return Err(ArscError::TableOutOfBounds {
             table: "ResTable_typeSpec flags",
@@ -485,7 +520,9 @@ fn parse_type_spec(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) ->
         });
     }
     if id == 0 {
-        sink.note("arsc-type-id-zero", Some(chunk.offset), || "ResTable_typeSpec with id 0; skipped".into());
+        sink.note("arsc-type-id-zero", Some(chunk.offset), || {
+            "ResTable_typeSpec with id 0; skipped".into()
+        });
         return Ok(());
     }
     let flags: Vec<u32> = body
@@ -493,7 +530,11 @@ fn parse_type_spec(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) ->
         .take(entry_count as usize)
         .map(|c| u32_at(c, 0).unwrap_or(0))
         .collect();
-    let t = pkg.types.entry(id).or_insert_with(|| ResType { id, spec: None, chunks: Vec::new() });
+    let t = pkg.types.entry(id).or_insert_with(|| ResType {
+        id,
+        spec: None,
+        chunks: Vec::new(),
+    });
     if t.spec.is_some() {
         sink.note("arsc-duplicate-type-spec", Some(chunk.offset), || {
             format!("second ResTable_typeSpec for type {id}; the first is kept")
@@ -528,7 +569,12 @@ fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Resu
         });
     }
     if entry_count > 0xffff {
-        return Err(ArscError::BadCount { table: "ResTable_type entries", offset: chunk.offset, count: entry_count, max: 0xffff });
+        return Err(ArscError::BadCount {
+            table: "ResTable_type entries",
+            offset: chunk.offset,
+            count: entry_count,
+            max: 0xffff,
+        });
     }
     let offsets_len = entry_count as usize * index_size;
     if entries_start < header_size + offsets_len || entries_start > chunk_size {
@@ -546,39 +592,66 @@ fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Resu
         });
     }
     if flags & !(FLAG_SPARSE | FLAG_OFFSET16) != 0 {
-        sink.note("arsc-type-unknown-flags", Some(chunk.offset + 9), || format!("ResTable_type flags {flags:#04x} has unknown bits"));
+        sink.note("arsc-type-unknown-flags", Some(chunk.offset + 9), || {
+            format!("ResTable_type flags {flags:#04x} has unknown bits")
+        });
     }
     if sparse && flags & FLAG_OFFSET16 != 0 {
-        sink.note("arsc-type-sparse-and-offset16", Some(chunk.offset + 9), || {
-            "FLAG_SPARSE and FLAG_OFFSET16 both set; read as sparse".into()
-        });
+        sink.note(
+            "arsc-type-sparse-and-offset16",
+            Some(chunk.offset + 9),
+            || "FLAG_SPARSE and FLAG_OFFSET16 both set; read as sparse".into(),
+        );
     }
-    let (config, quirks) = Config::read(chunk.data.get(TYPE_CONFIG_OFFSET..header_size).unwrap_or_default());
+    let (config, quirks) = Config::read(
+        chunk
+            .data
+            .get(TYPE_CONFIG_OFFSET..header_size)
+            .unwrap_or_default(),
+    );
     if quirks.size_exceeds_header {
-        sink.note("arsc-config-size-mismatch", Some(chunk.offset + TYPE_CONFIG_OFFSET), || {
-            format!(
-                "ResTable_config size {} is larger than the {} bytes the header leaves",
-                config.size,
-                header_size - TYPE_CONFIG_OFFSET
-            )
-        });
+        sink.note(
+            "arsc-config-size-mismatch",
+            Some(chunk.offset + TYPE_CONFIG_OFFSET),
+            || {
+                format!(
+                    "ResTable_config size {} is larger than the {} bytes the header leaves",
+                    config.size,
+                    header_size - TYPE_CONFIG_OFFSET
+                )
+            },
+        );
     }
     if quirks.size_too_small {
-        sink.note("arsc-config-too-small", Some(chunk.offset + TYPE_CONFIG_OFFSET), || {
-            format!("ResTable_config size {} is smaller than 28", config.size)
-        });
+        sink.note(
+            "arsc-config-too-small",
+            Some(chunk.offset + TYPE_CONFIG_OFFSET),
+            || format!("ResTable_config size {} is smaller than 28", config.size),
+        );
     }
     if quirks.unknown_fields {
-        sink.note("arsc-config-unknown-fields", Some(chunk.offset + TYPE_CONFIG_OFFSET), || {
-            format!("ResTable_config of {} bytes has non-zero fields past byte 64", config.size)
-        });
+        sink.note(
+            "arsc-config-unknown-fields",
+            Some(chunk.offset + TYPE_CONFIG_OFFSET),
+            || {
+                format!(
+                    "ResTable_config of {} bytes has non-zero fields past byte 64",
+                    config.size
+                )
+            },
+        );
     }
     if id == 0 {
-        sink.note("arsc-type-id-zero", Some(chunk.offset), || "ResTable_type with id 0; skipped".into());
+        sink.note("arsc-type-id-zero", Some(chunk.offset), || {
+            "ResTable_type with id 0; skipped".into()
+        });
         return Ok(());
     }
 
-    let offsets = chunk.data.get(header_size..header_size + offsets_len).unwrap_or_default();
+    let offsets = chunk
+        .data
+        .get(header_size..header_size + offsets_len)
+        .unwrap_or_default();
     let mut entries: Vec<(u16, ResEntry)> = Vec::new();
     let mut unsorted = false;
     for (i, raw) in offsets.chunks_exact(index_size).enumerate() {
@@ -615,7 +688,11 @@ fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Resu
         entries.sort_by_key(|(i, _)| *i);
         entries.dedup_by_key(|(i, _)| *i);
     }
-    let t = pkg.types.entry(id).or_insert_with(|| ResType { id, spec: None, chunks: Vec::new() });
+    let t = pkg.types.entry(id).or_insert_with(|| ResType {
+        id,
+        spec: None,
+        chunks: Vec::new(),
+    });
     if let Some(spec) = &t.spec {
         let n = spec.flags.len();
         if let Some((last, _)) = entries.last() {
@@ -626,12 +703,25 @@ fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Resu
             }
         }
     }
-    t.chunks.push(ResTypeChunk { config, flags, offset: chunk.offset, entry_count, entries });
+    t.chunks.push(ResTypeChunk {
+        config,
+        flags,
+        offset: chunk.offset,
+        entry_count,
+        entries,
+    });
     Ok(())
 }
 
 /// `VerifyResTableEntry` + decoding. `rel` is relative to `entriesStart`.
-fn read_entry(chunk: &Chunk<'_>, entries_start: usize, rel: u32, type_id: u8, idx: u16, sink: &mut Sink) -> Option<ResEntry> {
+fn read_entry(
+    chunk: &Chunk<'_>,
+    entries_start: usize,
+    rel: u32,
+    type_id: u8,
+    idx: u16,
+    sink: &mut Sink,
+) -> Option<ResEntry> {
     let chunk_size = chunk.data.len();
     let abs = |o: usize| Some(chunk.offset + o);
     if rel % 4 != 0 {
@@ -652,17 +742,28 @@ fn read_entry(chunk: &Chunk<'_>, entries_start: usize, rel: u32, type_id: u8, id
     if flags & ENTRY_FLAG_COMPACT != 0 {
         // ResTable_entry::Compact: key u16, flags (type in the high byte),
         // data u32.
-        let value = ResValue { data_type: (flags >> 8) as u8, data: rd32(chunk, off + 4) };
-        return Some(ResEntry { key: u32::from(size), flags, data: EntryData::Simple(value) });
+        let value = ResValue {
+            data_type: (flags >> 8) as u8,
+            data: rd32(chunk, off + 4),
+        };
+        return Some(ResEntry {
+            key: u32::from(size),
+            flags,
+            data: EntryData::Simple(value),
+        });
     }
     let entry_size = usize::from(size);
     if entry_size < 8 {
-        sink.note("arsc-entry-too-small", abs(off), || format!("entry {idx} of type {type_id} has size {entry_size}; skipped"));
+        sink.note("arsc-entry-too-small", abs(off), || {
+            format!("entry {idx} of type {type_id} has size {entry_size}; skipped")
+        });
         return None;
     }
     if off + entry_size > chunk_size {
         sink.note("arsc-entry-out-of-bounds", abs(off), || {
-            format!("entry {idx} of type {type_id} with size {entry_size} runs past its chunk; skipped")
+            format!(
+                "entry {idx} of type {type_id} with size {entry_size} runs past its chunk; skipped"
+            )
         });
         return None;
     }
@@ -698,7 +799,10 @@ fn read_entry(chunk: &Chunk<'_>, entries_start: usize, rel: u32, type_id: u8, id
             if usize::from(vsize) != VALUE_SIZE {
                 bad_sizes += 1;
             }
-            let value = ResValue { data_type: chunk.data.get(m + 7).copied().unwrap_or(0), data: rd32(chunk, m + 8) };
+            let value = ResValue {
+                data_type: chunk.data.get(m + 7).copied().unwrap_or(0),
+                data: rd32(chunk, m + 8),
+            };
             items.push((name, value));
         }
         if bad_sizes > 0 {
@@ -706,7 +810,11 @@ fn read_entry(chunk: &Chunk<'_>, entries_start: usize, rel: u32, type_id: u8, id
                 format!("{bad_sizes} map item(s) of entry {idx} of type {type_id} have Res_value.size != 8")
             });
         }
-        return Some(ResEntry { key, flags, data: EntryData::Complex { parent, items } });
+        return Some(ResEntry {
+            key,
+            flags,
+            data: EntryData::Complex { parent, items },
+        });
     }
     let voff = off + entry_size;
     if voff + VALUE_SIZE > chunk_size {
@@ -722,14 +830,24 @@ fn read_entry(chunk: &Chunk<'_>, entries_start: usize, rel: u32, type_id: u8, id
         });
         return None;
     }
-    let value = ResValue { data_type: chunk.data.get(voff + 3).copied().unwrap_or(0), data: rd32(chunk, voff + 4) };
-    Some(ResEntry { key, flags, data: EntryData::Simple(value) })
+    let value = ResValue {
+        data_type: chunk.data.get(voff + 3).copied().unwrap_or(0),
+        data: rd32(chunk, voff + 4),
+    };
+    Some(ResEntry {
+        key,
+        flags,
+        data: EntryData::Simple(value),
+    })
 }
 
 fn parse_library(chunk: &Chunk<'_>, pkg: &mut Package<'_>) -> Result<(), ArscError> {
     chunk.require_header(12, "ResTable_lib_header")?;
     let count = rd32(chunk, 8);
-    let body = chunk.data.get(usize::from(chunk.header_size)..).unwrap_or_default();
+    let body = chunk
+        .data
+        .get(usize::from(chunk.header_size)..)
+        .unwrap_or_default();
     if count as usize > body.len() / LIB_ENTRY_SIZE {
         return Err(ArscError::TableOutOfBounds {
             table: "ResTable_lib_entry",
@@ -750,7 +868,10 @@ fn parse_library(chunk: &Chunk<'_>, pkg: &mut Package<'_>) -> Result<(), ArscErr
 fn parse_staged_alias(chunk: &Chunk<'_>, pkg: &mut Package<'_>) -> Result<(), ArscError> {
     chunk.require_header(12, "ResTable_staged_alias_header")?;
     let count = rd32(chunk, 8);
-    let body = chunk.data.get(usize::from(chunk.header_size)..).unwrap_or_default();
+    let body = chunk
+        .data
+        .get(usize::from(chunk.header_size)..)
+        .unwrap_or_default();
     if count as usize > body.len() / 8 {
         return Err(ArscError::TableOutOfBounds {
             table: "ResTable_staged_alias_entry",
@@ -760,29 +881,46 @@ fn parse_staged_alias(chunk: &Chunk<'_>, pkg: &mut Package<'_>) -> Result<(), Ar
         });
     }
     for e in body.chunks_exact(8).take(count as usize) {
-        pkg.staged_aliases.push((u32_at(e, 0).unwrap_or(0), u32_at(e, 4).unwrap_or(0)));
+        pkg.staged_aliases
+            .push((u32_at(e, 0).unwrap_or(0), u32_at(e, 4).unwrap_or(0)));
     }
     Ok(())
 }
 
-fn parse_overlayable(file: &[u8], chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Result<(), ArscError> {
+fn parse_overlayable(
+    file: &[u8],
+    chunk: &Chunk<'_>,
+    pkg: &mut Package<'_>,
+    sink: &mut Sink,
+) -> Result<(), ArscError> {
     chunk.require_header(8 + 512 + 512, "ResTable_overlayable_header")?;
     let name = fixed_utf16(chunk.data.get(8..8 + 512).unwrap_or_default());
     let actor = fixed_utf16(chunk.data.get(520..520 + 512).unwrap_or_default());
     let mut policies = Vec::new();
-    let mut it = ChunkIter::new(file, chunk.body_offset(), chunk.end(), "ResTable_overlayable_header");
+    let mut it = ChunkIter::new(
+        file,
+        chunk.body_offset(),
+        chunk.end(),
+        "ResTable_overlayable_header",
+    );
     while let Some(child) = it.next_chunk(sink) {
         let child = child?;
         if child.chunk_type != RES_TABLE_OVERLAYABLE_POLICY_TYPE {
             sink.note("arsc-unknown-chunk", Some(child.offset), || {
-                format!("unknown chunk type {:#06x} inside an overlayable; skipped", child.chunk_type)
+                format!(
+                    "unknown chunk type {:#06x} inside an overlayable; skipped",
+                    child.chunk_type
+                )
             });
             continue;
         }
         child.require_header(16, "ResTable_overlayable_policy_header")?;
         let policy_flags = rd32(&child, 8);
         let count = rd32(&child, 12);
-        let body = child.data.get(usize::from(child.header_size)..).unwrap_or_default();
+        let body = child
+            .data
+            .get(usize::from(child.header_size)..)
+            .unwrap_or_default();
         if count as usize > body.len() / 4 {
             return Err(ArscError::TableOutOfBounds {
                 table: "ResTable_overlayable_policy ids",
@@ -791,9 +929,17 @@ fn parse_overlayable(file: &[u8], chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink
                 len: body.len(),
             });
         }
-        let ids = body.chunks_exact(4).take(count as usize).map(|c| u32_at(c, 0).unwrap_or(0)).collect();
+        let ids = body
+            .chunks_exact(4)
+            .take(count as usize)
+            .map(|c| u32_at(c, 0).unwrap_or(0))
+            .collect();
         policies.push((policy_flags, ids));
     }
-    pkg.overlayables.push(Overlayable { name, actor, policies });
+    pkg.overlayables.push(Overlayable {
+        name,
+        actor,
+        policies,
+    });
     Ok(())
 }

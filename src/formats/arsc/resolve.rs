@@ -72,7 +72,10 @@ impl<'a> ResTable<'a> {
             .filter(|l| l.package_id == pp)
             .map(|l| l.name.as_str())
             .collect();
-        self.packages.iter().filter(|p| names.contains(p.name.as_str())).collect()
+        self.packages
+            .iter()
+            .filter(|p| names.contains(p.name.as_str()))
+            .collect()
     }
 
     fn types_for(&self, id: u32) -> Vec<(&Package<'a>, &ResType)> {
@@ -89,7 +92,12 @@ impl<'a> ResTable<'a> {
         if !found.is_empty() {
             return found;
         }
-        match self.packages.iter().flat_map(|p| p.staged_aliases.iter()).find(|(staged, _)| *staged == id) {
+        match self
+            .packages
+            .iter()
+            .flat_map(|p| p.staged_aliases.iter())
+            .find(|(staged, _)| *staged == id)
+        {
             Some((_, finalized)) => self.candidates_exact(*finalized),
             None => found,
         }
@@ -127,20 +135,28 @@ impl<'a> ResTable<'a> {
     pub fn entries(&self, id: u32) -> Vec<ResolvedEntry> {
         self.candidates(id)
             .into_iter()
-            .map(|(_, c, e)| ResolvedEntry { config: c.config, value: self.entry_value(e) })
+            .map(|(_, c, e)| ResolvedEntry {
+                config: c.config,
+                value: self.entry_value(e),
+            })
             .collect()
     }
 
     fn entry_value(&self, e: &ResEntry) -> EntryValue {
         match &e.data {
             EntryData::Simple(v) => EntryValue::Simple(*v, self.value_string(v)),
-            EntryData::Complex { parent, items } => EntryValue::Complex { parent: *parent, items: items.clone() },
+            EntryData::Complex { parent, items } => EntryValue::Complex {
+                parent: *parent,
+                items: items.clone(),
+            },
         }
     }
 
     /// The string of a `TYPE_STRING` value, from the global pool.
     pub fn value_string(&self, v: &ResValue) -> Option<String> {
-        (v.data_type == types::STRING).then(|| self.strings.get(v.data).map(|s| s.into_owned())).flatten()
+        (v.data_type == types::STRING)
+            .then(|| self.strings.get(v.data).map(|s| s.into_owned()))
+            .flatten()
     }
 
     /// Resolves `id` to a string for `locale` (`None` or `""` = the default
@@ -179,11 +195,21 @@ impl<'a> ResTable<'a> {
 
     /// The configuration Android would pick for `req`.
     fn best_for_locale(&self, id: u32, req: Option<&LocaleRequest>) -> Option<Candidate<'_, 'a>> {
-        let matching: Vec<Candidate<'_, 'a>> =
-            self.candidates(id).into_iter().filter(|(_, c, _)| locale_matches(&c.config, req)).collect();
-        let fitting: Vec<Candidate<'_, 'a>> =
-            matching.iter().copied().filter(|(_, c, _)| fits_badging_device(&c.config)).collect();
-        let pool = if fitting.is_empty() { matching } else { fitting };
+        let matching: Vec<Candidate<'_, 'a>> = self
+            .candidates(id)
+            .into_iter()
+            .filter(|(_, c, _)| locale_matches(&c.config, req))
+            .collect();
+        let fitting: Vec<Candidate<'_, 'a>> = matching
+            .iter()
+            .copied()
+            .filter(|(_, c, _)| fits_badging_device(&c.config))
+            .collect();
+        let pool = if fitting.is_empty() {
+            matching
+        } else {
+            fitting
+        };
         let mut best: Option<Candidate<'_, 'a>> = None;
         for cand in pool {
             best = match best {
@@ -250,7 +276,11 @@ impl<'a> ResTable<'a> {
             let pick = cands
                 .iter()
                 .find(|(_, c, _)| c.config.is_default())
-                .or_else(|| cands.iter().find(|(_, c, _)| !c.config.has_locale() && fits_badging_device(&c.config)))
+                .or_else(|| {
+                    cands
+                        .iter()
+                        .find(|(_, c, _)| !c.config.has_locale() && fits_badging_device(&c.config))
+                })
                 .or_else(|| cands.first())?;
             match &pick.2.data {
                 EntryData::Simple(v) => match v.as_reference() {
@@ -271,12 +301,16 @@ impl<'a> ResTable<'a> {
     pub fn string_resources(&self) -> impl Iterator<Item = (String, String, String)> + '_ {
         self.packages.iter().flat_map(move |p| {
             p.types.values().flat_map(move |t| {
-                let tname = p.type_name(t.id).unwrap_or_else(|| format!("type{:#04x}", t.id));
+                let tname = p
+                    .type_name(t.id)
+                    .unwrap_or_else(|| format!("type{:#04x}", t.id));
                 t.chunks.iter().flat_map(move |c| {
                     let loc = c.config.bcp47();
                     let tname = tname.clone();
                     c.entries.iter().flat_map(move |(idx, e)| {
-                        let key = p.key_name(e.key).unwrap_or_else(|| format!("entry{idx:#06x}"));
+                        let key = p
+                            .key_name(e.key)
+                            .unwrap_or_else(|| format!("entry{idx:#06x}"));
                         let base = format!("{tname}/{key}");
                         let mut out = Vec::new();
                         match &e.data {
@@ -303,11 +337,13 @@ impl<'a> ResTable<'a> {
 
 /// The script a configuration's locale is written in (explicit, else
 /// likely); `""` when unknown.
-fn config_script(c: &Config) -> String {
+fn config_script(c: &Config) -> &str {
     if c.locale_script[0] != 0 {
-        c.locale_script.iter().take_while(|&&b| b != 0).map(|&b| char::from(b)).collect()
+        std::str::from_utf8(&c.locale_script)
+            .unwrap_or("")
+            .trim_end_matches('\0')
     } else {
-        likely_script(&c.language(), &c.region()).to_string()
+        likely_script(c.language_code().as_str(), c.region_code().as_str())
     }
 }
 
@@ -319,7 +355,7 @@ fn locale_matches(c: &Config, req: Option<&LocaleRequest>) -> bool {
     let Some(r) = req else {
         return false;
     };
-    if !langs_equivalent(&c.language(), &r.language) {
+    if !langs_equivalent(c.language_code().as_str(), &r.language) {
         return false;
     }
     let cs = config_script(c);
@@ -334,24 +370,24 @@ fn locale_better(a: &Config, b: &Config, req: Option<&LocaleRequest>) -> bool {
     let Some(r) = req else {
         return false;
     };
-    let (la, lb) = (a.language(), b.language());
+    let (la, lb) = (a.language_code(), b.language_code());
+    let (la, lb) = (la.as_str(), lb.as_str());
     if la.is_empty() && lb.is_empty() {
         return false;
     }
-    if !langs_equivalent(&la, &lb) {
+    let (ra, rb) = (a.region_code(), b.region_code());
+    let (ra, rb) = (ra.as_str(), rb.as_str());
+    if !langs_equivalent(la, lb) {
         if r.language == "en" && r.region == "US" {
             // No-locale resources are where US English traditionally lives.
             return if !la.is_empty() {
-                let ra = a.region();
                 ra.is_empty() || ra == "US"
             } else {
-                let rb = b.region();
                 !(rb.is_empty() || rb == "US")
             };
         }
         return !la.is_empty();
     }
-    let (ra, rb) = (a.region(), b.region());
     if ra != rb {
         if ra == r.region {
             return true;
@@ -368,10 +404,12 @@ fn locale_better(a: &Config, b: &Config, req: Option<&LocaleRequest>) -> bool {
         // Android's last resort compares the packed values.
         return ra > rb;
     }
-    let (va, vb) = (a.variant(), b.variant());
-    let (ma, mb) = (va == r.variant, vb == r.variant);
-    if ma != mb {
-        return ma;
+    if a.locale_variant != b.locale_variant {
+        let (va, vb) = (a.variant(), b.variant());
+        let (ma, mb) = (va == r.variant, vb == r.variant);
+        if ma != mb {
+            return ma;
+        }
     }
     la == r.language && lb != r.language
 }
