@@ -13,11 +13,20 @@
 //! spec, config and resource lines) so the two can be diffed; anomalies go
 //! to stderr.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use humiao::formats::arsc::package::ENTRY_FLAG_PUBLIC;
 use humiao::formats::arsc::{self, EntryData, ResTable};
 use humiao::formats::resvalue::types;
+
+/// `writeln!` into a `String`, which cannot fail.
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
 
 fn parse_id(s: &str) -> Option<u32> {
     let s = s.trim();
@@ -56,6 +65,7 @@ fn main() -> ExitCode {
         }
     }
     let table = parsed.value;
+    let mut out = String::new();
     let rest = args.get(1..).unwrap_or_default();
     match rest.first().map(String::as_str) {
         Some("--label") => {
@@ -66,14 +76,14 @@ fn main() -> ExitCode {
             let locales = rest.get(2..).unwrap_or_default();
             if locales.is_empty() {
                 for (loc, s) in table.localized_strings(id) {
-                    println!("{loc}\t{s}");
+                    w!(out, "{loc}\t{s}");
                 }
             } else {
                 for loc in locales {
                     let l = (!loc.is_empty()).then_some(loc.as_str());
                     match table.resolve_string(id, l) {
-                        Some(s) => println!("{loc}\t{s}"),
-                        None => println!("{loc}\t<none>"),
+                        Some(s) => w!(out, "{loc}\t{s}"),
+                        None => w!(out, "{loc}\t<none>"),
                     }
                 }
             }
@@ -83,43 +93,57 @@ fn main() -> ExitCode {
                 eprintln!("--file needs a resource id");
                 return ExitCode::from(2);
             };
-            println!(
+            w!(
+                out,
                 "{}",
                 table.resolve_file(id).unwrap_or_else(|| "<none>".into())
             );
         }
         Some("--strings") => {
             for (name, loc, value) in table.string_resources() {
-                println!("{name}\t{loc}\t{}", value.escape_debug());
+                w!(out, "{name}\t{loc}\t{}", value.escape_debug());
             }
         }
-        Some("--values") => dump(&table, true),
-        _ => dump(&table, false),
+        Some("--values") => dump(&mut out, &table, true),
+        _ => dump(&mut out, &table, false),
     }
-    ExitCode::SUCCESS
+    // The output is built first so that a closed pipe (`| head`) ends the
+    // program quietly, as ripgrep does.
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Prints the table like `aapt dump [--values] resources`.
-fn dump(table: &ResTable<'_>, values: bool) {
+fn dump(out: &mut String, table: &ResTable<'_>, values: bool) {
     let packages: Vec<_> = table.packages().collect();
-    println!("Package Groups ({})", packages.len());
+    w!(out, "Package Groups ({})", packages.len());
     for (gi, p) in packages.iter().enumerate() {
-        println!(
+        w!(
+            out,
             "Package Group {gi} id={:#04x} packageCount=1 name={}",
             p.id(),
             p.name()
         );
         for lib in p.libraries() {
-            println!(
+            w!(
+                out,
                 "  DynamicRefTable entry: {:#04x} -> {}",
-                lib.package_id, lib.name
+                lib.package_id,
+                lib.name
             );
         }
-        println!("  Package 0 id={:#04x} name={}", p.id(), p.name());
+        w!(out, "  Package 0 id={:#04x} name={}", p.id(), p.name());
         for t in p.types() {
             let tid = u32::from(t.id());
             let n = t.entry_count();
-            println!(
+            w!(
+                out,
                 "    type {} configCount={} entryCount={n}",
                 tid.saturating_sub(1),
                 t.configs().len()
@@ -134,17 +158,19 @@ fn dump(table: &ResTable<'_>, values: bool) {
                     .find_map(|c| c.entry(idx16))
                     .and_then(|e| p.key_name(e.key));
                 match key {
-                    Some(k) => println!(
+                    Some(k) => w!(
+                        out,
                         "      spec resource {id:#010x} {}:{tname}/{k}: flags={:#010x}",
                         p.name(),
                         t.spec_flags(idx16).unwrap_or(0)
                     ),
-                    None => println!("      INVALID TYPE CONFIG FOR RESOURCE {id:#010x}"),
+                    None => w!(out, "      INVALID TYPE CONFIG FOR RESOURCE {id:#010x}"),
                 }
             }
             for c in t.configs() {
                 let cfg = c.config().to_string();
-                println!(
+                w!(
+                    out,
                     "      config {}:",
                     if cfg.is_empty() { "(default)" } else { &cfg }
                 );
@@ -158,7 +184,8 @@ fn dump(table: &ResTable<'_>, values: bool) {
                     };
                     match &e.data {
                         EntryData::Simple(v) => {
-                            println!(
+                            w!(
+                out,
                                 "        resource {id:#010x} {}:{tname}/{k}: t={:#04x} d={:#010x} (s=0x0008 r=0x00){public}",
                                 p.name(),
                                 v.data_type,
@@ -169,24 +196,30 @@ fn dump(table: &ResTable<'_>, values: bool) {
                                     let s = table
                                         .value_string(v)
                                         .unwrap_or_else(|| "<bad string>".into());
-                                    println!("          (string) \"{}\"", s.escape_debug());
+                                    w!(out, "          (string) \"{}\"", s.escape_debug());
                                 } else if let Some(r) = v.as_reference() {
-                                    println!("          (reference) {r:#010x}");
+                                    w!(out, "          (reference) {r:#010x}");
                                 }
                             }
                         }
                         EntryData::Complex { parent, items } => {
-                            println!(
+                            w!(
+                                out,
                                 "        resource {id:#010x} {}:{tname}/{k}: <bag>{public}",
                                 p.name()
                             );
                             if values {
-                                println!("          Parent={parent:#010x}, Count={}", items.len());
+                                w!(
+                                    out,
+                                    "          Parent={parent:#010x}, Count={}",
+                                    items.len()
+                                );
                                 for (i, (name, v)) in items.iter().enumerate() {
                                     let s = table
                                         .value_string(v)
                                         .map(|s| format!(" \"{}\"", s.escape_debug()));
-                                    println!(
+                                    w!(
+                                        out,
                                         "          #{i} (Key={name:#010x}): t={:#04x} d={:#010x}{}",
                                         v.data_type,
                                         v.data,

@@ -75,7 +75,7 @@ def app_label_id(apk):
     return None
 
 tally = dict(apks=0, parse_ok=0, parse_err=0, aapt_err=0, spec_equal=0, res_equal=0,
-             labels=0, labels_ok=0)
+             labels=0, labels_ok=0, label_apks=0)
 problems = []
 
 for name in sorted(os.listdir(corpus)):
@@ -138,6 +138,7 @@ for name in sorted(os.listdir(corpus)):
         if lid is None or not want:
             continue
         locs = sorted(want)
+        tally["label_apks"] += 1
         rc, got_out, _ = run([dump, arsc, "--label", hex(lid)] + locs)
         got = {}
         for l in got_out.splitlines():
@@ -160,5 +161,5 @@ print("== tally")
 print(f"APKs with resources.arsc: {tally['apks']}")
 print(f"parsed by humiao: {tally['parse_ok']}, humiao errors: {tally['parse_err']}, aapt dump failures: {tally['aapt_err']}")
 print(f"same spec lines as aapt: {tally['spec_equal']}; same resource lines: {tally['res_equal']}")
-print(f"application labels equal: {tally['labels_ok']}/{tally['labels']}")
+print(f"application labels equal: {tally['labels_ok']}/{tally['labels']} (locale lines) in {tally['label_apks']} APKs with a label resource")
 PY

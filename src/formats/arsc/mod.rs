@@ -186,23 +186,32 @@ pub fn parse(data: &[u8]) -> Result<Parsed<ResTable<'_>>, ArscError> {
         needed: TABLE_HEADER_SIZE,
         available: len,
     };
+    let mut sink = Sink::default();
     let chunk_type = u16_at(data, 0).map_err(trunc)?;
-    if chunk_type != RES_TABLE_TYPE {
-        return Err(ArscError::NotATable { found: chunk_type });
-    }
-    let declared = u32_at(data, 4).map_err(trunc)? as usize;
-    if declared > len {
+    // LoadedArsc::Load walks the top-level chunks and skips unknown ones, so
+    // a table preceded by other well-formed chunks still loads.
+    let start = if chunk_type == RES_TABLE_TYPE {
+        0
+    } else {
+        let at = find_table(data).ok_or(ArscError::NotATable { found: chunk_type })?;
+        sink.note("arsc-leading-chunk", Some(0), || {
+            format!("{at} byte(s) of other chunks before the table chunk; skipped")
+        });
+        at
+    };
+    let available = len - start;
+    let declared = u32_at(data, start + 4).map_err(trunc)? as usize;
+    if declared > available {
         return Err(ArscError::Truncated {
             structure: "ResTable_header",
-            offset: 0,
+            offset: start,
             needed: declared,
-            available: len,
+            available,
         });
     }
-    let mut sink = Sink::default();
-    let table = Chunk::read(data, 0, len, "file")?;
+    let table = Chunk::read(data, start, len, "file")?;
     table.require_header(TABLE_HEADER_SIZE, "ResTable_header")?;
-    let package_count = u32_at(data, 8).map_err(trunc)?;
+    let package_count = u32_at(data, start + 8).map_err(trunc)?;
     if table.end() < len {
         let extra = len - table.end();
         sink.note("arsc-trailing-data", Some(table.end()), || {
@@ -267,6 +276,19 @@ pub fn parse(data: &[u8]) -> Result<Parsed<ResTable<'_>>, ArscError> {
         },
         anomalies,
     })
+}
+
+/// Offset of the first `RES_TABLE_TYPE` chunk among well-formed top-level
+/// chunks, if any.
+fn find_table(data: &[u8]) -> Option<usize> {
+    let mut scratch = Sink::default();
+    let mut it = ChunkIter::new(data, 0, data.len(), "file");
+    while let Some(Ok(c)) = it.next_chunk(&mut scratch) {
+        if c.chunk_type == RES_TABLE_TYPE {
+            return Some(c.offset);
+        }
+    }
+    None
 }
 
 impl<'a> ResTable<'a> {

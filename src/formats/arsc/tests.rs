@@ -1088,6 +1088,26 @@ fn error_not_a_table() {
 }
 
 #[test]
+fn leading_chunks_before_the_table_are_skipped() {
+    let mut data = chunk(0x0123, &[0; 4], &[9; 8]);
+    data.extend_from_slice(&minimal());
+    let p = parse(&data).unwrap();
+    assert_eq!(codes(&p), vec!["arsc-leading-chunk"]);
+    assert_eq!(
+        p.value
+            .resolve_string(0x7f02_0000, Some("zh-CN"))
+            .as_deref(),
+        Some("儿童")
+    );
+    // Not a table anywhere: the first chunk type is reported.
+    let data = chunk(0x0123, &[0; 4], &[9; 8]);
+    assert_eq!(
+        parse(&data).unwrap_err(),
+        ArscError::NotATable { found: 0x0123 }
+    );
+}
+
+#[test]
 fn error_truncated() {
     assert!(matches!(
         parse(&[2, 0, 12]),
