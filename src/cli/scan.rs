@@ -1,0 +1,361 @@
+//! `humiao scan`: evidence for one input, as tables or JSON.
+
+use std::path::PathBuf;
+
+use comfy_table::{presets, Cell, Color as TColor, ContentArrangement, Table};
+use serde::Serialize;
+
+use super::{print_error, shown, write_stdout, Color, Format, InputArgs, EXIT_ERROR, EXIT_OK};
+use crate::catalog::Catalog;
+use crate::evidence::{Evidence, SCHEMA_VERSION};
+use crate::formats::axml::manifest::ComponentKind;
+use crate::scan::{scan_path, ScanError, ScanOptions};
+
+/// Arguments of `humiao scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// APK, XAPK, APKS file, or a directory of split APKs.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Read rulesets from this directory instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub input_args: InputArgs,
+}
+
+/// The JSON printed instead of evidence when a scan fails.
+#[derive(Serialize)]
+struct ErrorReport<'a> {
+    schema_version: &'static str,
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    path: String,
+    kind: &'a str,
+    message: String,
+}
+
+fn error_kind(e: &ScanError) -> &'static str {
+    use crate::apk::OpenError;
+    match e {
+        ScanError::Open(OpenError::Io(_)) => "io",
+        ScanError::Open(OpenError::Zip(_)) => "zip",
+        ScanError::Open(OpenError::AppBundle) => "app-bundle-unsupported",
+        ScanError::Open(OpenError::NotAnApp) => "not-an-app",
+        ScanError::Open(OpenError::EmptyDirectory) => "empty-directory",
+        ScanError::Open(OpenError::Split { .. }) => "split",
+        ScanError::Base { part, .. } if part == "AndroidManifest.xml" => "manifest",
+        ScanError::Base { part, .. } if part == "zip" => "zip",
+        _ => "other",
+    }
+}
+
+/// Runs `humiao scan`.
+pub fn run(a: &ScanArgs) -> u8 {
+    let catalog = match &a.rules {
+        Some(dir) => Catalog::load_dir(dir),
+        None => Catalog::embedded(),
+    };
+    let catalog = match catalog {
+        Ok(c) => c,
+        Err(e) => {
+            print_error(e);
+            return EXIT_ERROR;
+        }
+    };
+    let opts = ScanOptions { limits: a.input_args.limits(), catalog };
+    let path = shown(&a.input);
+    match scan_path(&a.input, &opts) {
+        Ok(ev) => {
+            let text = match a.format {
+                Format::Json => to_json(&ev),
+                Format::Table => render_table(&ev, a.color.enabled()),
+            };
+            if let Err(e) = write_stdout(&text) {
+                print_error(format!("writing output: {e}"));
+                return EXIT_ERROR;
+            }
+            if ev.damage.is_empty() {
+                EXIT_OK
+            } else {
+                for d in &ev.damage {
+                    print_error(format!("{path}: {}{}: {}", inner(&ev, &d.apk), d.part, d.message));
+                }
+                EXIT_ERROR
+            }
+        }
+        Err(e) => {
+            print_error(format!("{path}: {e}"));
+            if a.format == Format::Json {
+                let report = ErrorReport {
+                    schema_version: SCHEMA_VERSION,
+                    error: ErrorBody { path: path.clone(), kind: error_kind(&e), message: e.to_string() },
+                };
+                let _ = write_stdout(&to_json(&report));
+            }
+            EXIT_ERROR
+        }
+    }
+}
+
+/// `apk: ` prefix for damage inside a bundle, empty for a single APK.
+fn inner(ev: &Evidence, apk: &str) -> String {
+    if ev.input.apks.len() == 1 {
+        String::new()
+    } else {
+        format!("{apk}: ")
+    }
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    match serde_json::to_string_pretty(v) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(e) => format!("{{\"error\":{{\"message\":\"serialization failed: {e}\"}}}}\n"),
+    }
+}
+
+fn new_table(title: &str) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some((w, _)) = terminal_width() {
+        t.set_width(w);
+    } else {
+        t.set_width(120);
+    }
+    t.set_header(vec![Cell::new(title)]);
+    t
+}
+
+fn terminal_width() -> Option<(u16, u16)> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).map(|w| (w, 0))
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".to_string(), |x| x.to_string())
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "(not set)",
+    }
+}
+
+/// The readable summary.
+pub fn render_table(ev: &Evidence, color: bool) -> String {
+    let warn = |c: Cell| if color { c.fg(TColor::Yellow) } else { c };
+    let mut out = String::new();
+
+    // Identity.
+    let mut t = new_table("identity");
+    t.set_header(vec!["identity", ""]);
+    let app = &ev.app;
+    let mut rows: Vec<(String, String)> = vec![
+        ("input".into(), format!("{} ({}, {} bytes)", ev.input.path, kind_name(ev), ev.input.size)),
+        ("sha256".into(), opt(&ev.input.sha256)),
+        ("package".into(), opt(&app.package)),
+        ("version".into(), format!("{} ({})", opt(&app.version_name), opt(&app.version_code))),
+        ("label".into(), opt(&app.label)),
+    ];
+    for (loc, label) in app.labels.iter().filter(|(l, _)| !l.is_empty()) {
+        if Some(label) != app.label.as_ref() {
+            rows.push((format!("label [{loc}]"), label.clone()));
+        }
+    }
+    rows.push((
+        "sdk".into(),
+        format!("min {} · target {} · compile {}", opt(&app.min_sdk), opt(&app.target_sdk), opt(&app.compile_sdk)),
+    ));
+    if ev.input.apks.len() > 1 {
+        for a in &ev.input.apks {
+            rows.push(("apk".into(), format!("{} [{}] {}", a.name, a.split.as_deref().unwrap_or("base"), a.sha256)));
+        }
+    }
+    if let Some(s) = &ev.signing {
+        let mut schemes = Vec::new();
+        for (on, n) in [(s.schemes.v1, "v1"), (s.schemes.v2, "v2"), (s.schemes.v3, "v3"), (s.schemes.v31, "v3.1")] {
+            if on {
+                schemes.push(n);
+            }
+        }
+        rows.push((
+            "signature schemes".into(),
+            if schemes.is_empty() { "none (unsigned)".into() } else { schemes.join(", ") + " (present, not verified)" },
+        ));
+        for (i, signer) in s.signers.iter().enumerate() {
+            let c = &signer.certificate;
+            rows.push((format!("signer #{}", i + 1), format!("{}\nsha256 {}\nvalid {} .. {}", c.subject, c.sha256, c.not_before, c.not_after)));
+        }
+    }
+    for (k, v) in rows {
+        t.add_row(vec![Cell::new(k), Cell::new(v)]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
+
+    // Permissions.
+    let mut t = new_table("permissions");
+    t.set_header(vec!["permission", "protection", "personal information", "note"]);
+    for p in &ev.permissions {
+        let prot = p.protection.clone().unwrap_or_else(|| "(unknown)".into());
+        let mut note = Vec::new();
+        if let Some(m) = p.max_sdk_version {
+            note.push(format!("maxSdk {m}"));
+        }
+        if !p.flags.is_empty() {
+            note.push(p.flags.join(","));
+        }
+        if ev.input.apks.len() > 1 {
+            note.push(p.declared_in.join(","));
+        }
+        let name = if p.dangerous { warn(Cell::new(format!("⚠ {}", p.name))) } else { Cell::new(&p.name) };
+        t.add_row(vec![
+            name,
+            Cell::new(prot),
+            Cell::new(p.label.as_ref().map(|l| format!("{} ({})", l.zh, l.en)).unwrap_or_default()),
+            Cell::new(note.join("; ")),
+        ]);
+    }
+    let dangerous = ev.permissions.iter().filter(|p| p.dangerous).count();
+    out.push_str(&format!("\nPermissions: {} requested, {} dangerous (⚠ = runtime permission)\n", ev.permissions.len(), dangerous));
+    if !ev.permissions.is_empty() {
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+
+    // Exported components.
+    let exported: Vec<_> = ev
+        .manifest
+        .components
+        .iter()
+        .chain(ev.splits.iter().flat_map(|s| s.components.iter()))
+        .filter(|c| c.exported_effective)
+        .collect();
+    out.push_str(&format!(
+        "\nComponents: {} declared, {} exported\n",
+        ev.manifest.components.len() + ev.splits.iter().map(|s| s.components.len()).sum::<usize>(),
+        exported.len()
+    ));
+    if !exported.is_empty() {
+        let mut t = new_table("exported components");
+        t.set_header(vec!["kind", "name", "exported", "permission", "intent actions"]);
+        for c in exported {
+            let actions: Vec<&str> =
+                c.intent_filters.iter().flat_map(|f| f.actions.iter().map(String::as_str)).collect();
+            let how = match c.exported {
+                Some(true) => "explicit",
+                _ => "implied by intent-filter",
+            };
+            let perm = c.permission.clone().or_else(|| c.read_permission.clone()).unwrap_or_else(|| "-".into());
+            t.add_row(vec![
+                Cell::new(component_kind(c.kind)),
+                Cell::new(&c.name),
+                Cell::new(how),
+                if perm == "-" { warn(Cell::new(perm)) } else { Cell::new(perm) },
+                Cell::new(actions.join("\n")),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+
+    // Flags.
+    let mut t = new_table("flags");
+    t.set_header(vec!["flag", "value"]);
+    let a = ev.manifest.application.as_ref();
+    let flags = [
+        ("debuggable", yes_no(a.and_then(|a| a.debuggable)).to_string()),
+        ("allowBackup", yes_no(a.and_then(|a| a.allow_backup)).to_string()),
+        ("testOnly", yes_no(a.and_then(|a| a.test_only)).to_string()),
+        ("usesCleartextTraffic", yes_no(ev.network.uses_cleartext_traffic).to_string()),
+        (
+            "cleartext HTTP by default",
+            format!(
+                "{} (from {})",
+                ev.network.cleartext_permitted_by_default,
+                match ev.network.cleartext_source {
+                    crate::evidence::CleartextSource::PlatformDefault => "platform default for target SDK",
+                    crate::evidence::CleartextSource::ManifestAttribute => "manifest attribute",
+                    crate::evidence::CleartextSource::NetworkSecurityConfig => "network security config",
+                }
+            ),
+        ),
+        (
+            "networkSecurityConfig",
+            match &ev.network.security_config {
+                None => "(none)".to_string(),
+                Some(s) => format!(
+                    "{}{}{}",
+                    s.file.clone().unwrap_or_else(|| format!("{} (unresolved)", s.resource)),
+                    if s.trusts_user_certs { "\ntrusts user-installed CAs" } else { "" },
+                    if s.cleartext_domains.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\ncleartext allowed for: {}", s.cleartext_domains.join(", "))
+                    }
+                ),
+            },
+        ),
+    ];
+    for (k, v) in flags {
+        let risky = matches!(
+            (k, v.as_str()),
+            ("debuggable", "true") | ("allowBackup", "true") | ("testOnly", "true") | ("usesCleartextTraffic", "true")
+        ) || v.contains("trusts user")
+            || v.starts_with("true (");
+        t.add_row(vec![Cell::new(k), if risky { warn(Cell::new(v)) } else { Cell::new(v) }]);
+    }
+    out.push('\n');
+    out.push_str(&t.to_string());
+    out.push('\n');
+
+    if !ev.anomalies.is_empty() {
+        let mut t = new_table("anomalies");
+        t.set_header(vec!["anomaly", "where", "detail"]);
+        for a in &ev.anomalies {
+            t.add_row(vec![Cell::new(a.code), Cell::new(format!("{}: {}", a.apk, a.part)), Cell::new(&a.detail)]);
+        }
+        out.push_str(&format!("\nAnomalies: {} (tolerated irregularities; a tampered APK is itself evidence)\n", ev.anomalies.len()));
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    if !ev.damage.is_empty() {
+        out.push_str(&format!("\nINCOMPLETE: {} part(s) could not be read:\n", ev.damage.len()));
+        for d in &ev.damage {
+            out.push_str(&format!("  {}: {}: {}\n", d.apk, d.part, d.message));
+        }
+    }
+    out
+}
+
+fn kind_name(ev: &Evidence) -> &'static str {
+    match ev.input.kind {
+        crate::apk::ContainerKind::Apk => "APK",
+        crate::apk::ContainerKind::Xapk => "XAPK",
+        crate::apk::ContainerKind::Apks => "APK set",
+        crate::apk::ContainerKind::SplitDirectory => "split directory",
+    }
+}
+
+fn component_kind(k: ComponentKind) -> &'static str {
+    match k {
+        ComponentKind::Activity => "activity",
+        ComponentKind::ActivityAlias => "activity-alias",
+        ComponentKind::Service => "service",
+        ComponentKind::Receiver => "receiver",
+        ComponentKind::Provider => "provider",
+    }
+}
