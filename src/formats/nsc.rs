@@ -392,3 +392,138 @@ impl NscReader {
 fn plain_string(a: &Attribute) -> String {
     a.raw.clone().or_else(|| a.as_str().map(str::to_owned)).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+    use super::*;
+    use crate::formats::axml::fixture::{Fixture, V};
+    use crate::formats::axml::parse;
+
+    const NSC: &[u8] = include_bytes!("../../tests/data/axml/network_security_config.axml");
+    const NSC_XMLTREE: &str =
+        include_str!("../../tests/data/axml/network_security_config.xmltree.txt");
+
+    fn codes(p: &Parsed<NetworkSecurityConfig>) -> Vec<&'static str> {
+        p.anomalies.iter().map(|a| a.code).collect()
+    }
+
+    #[test]
+    fn fixture_config() {
+        let doc = parse(NSC).unwrap().value;
+        assert_eq!(doc.to_xmltree(), NSC_XMLTREE);
+        let p = NetworkSecurityConfig::from_document(&doc);
+        let c = &p.value;
+        assert_eq!(codes(&p), vec!["nsc-unknown-element"]);
+        let base = c.base_config.as_ref().unwrap();
+        assert_eq!(base.cleartext_traffic_permitted, Some(false));
+        assert!(c.trusts_user_certs());
+        let domains: Vec<_> =
+            c.cleartext_permitted_domains().iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(domains, vec!["ads.example.com", "tracker.example.net"]);
+        assert_eq!(c.domain_configs.len(), 2);
+        let outer = &c.domain_configs[0];
+        assert!(outer.domains[0].include_subdomains);
+        let pins = &outer.pin_set.as_ref().unwrap().pins;
+        assert_eq!(pins[0].digest, "SHA-256");
+        assert_eq!(pins[0].value, "7HIpactkIAq2Y49orFOOQKurWxmmSFZhBCoQYcRhJ3Y=");
+        // The nested config overrides cleartext and trust anchors and
+        // inherits the pin set.
+        let inner = &c.domain_configs[1];
+        assert_eq!(inner.nesting, 1);
+        assert_eq!(inner.cleartext_traffic_permitted, Some(false));
+        assert_eq!(inner.pin_set, outer.pin_set);
+        let anchor = &inner.trust_anchors.as_ref().unwrap()[0];
+        // tests/data/axml/resources.txt: raw/my_ca
+        assert_eq!(
+            (anchor.src.as_str(), anchor.resource, anchor.override_pins),
+            ("@0x7f040000", Some(0x7f04_0000), Some(true))
+        );
+        assert_eq!(
+            c.debug_overrides.as_ref().unwrap().trust_anchors.as_ref().unwrap()[0].src,
+            "user"
+        );
+    }
+
+    fn config(build: impl FnOnce(&mut Fixture)) -> Parsed<NetworkSecurityConfig> {
+        let mut f = Fixture::new(true);
+        f.start("network-security-config", &[]);
+        build(&mut f);
+        f.end("network-security-config");
+        NetworkSecurityConfig::from_document(&parse(&f.build()).unwrap().value)
+    }
+
+    #[test]
+    fn string_booleans_are_ignored_like_android() {
+        let p = config(|f| {
+            f.start("domain-config", &[(None, "cleartextTrafficPermitted", V::Str("true"))]);
+            f.start("domain", &[]);
+            f.text(" Example.org ");
+            f.end("domain");
+            f.end("domain-config");
+        });
+        assert_eq!(p.value.domain_configs[0].domains[0].name, "example.org");
+        assert_eq!(p.value.domain_configs[0].cleartext_traffic_permitted, None);
+        assert!(p.value.cleartext_permitted_domains().is_empty());
+        assert_eq!(codes(&p), vec!["nsc-non-boolean"]);
+    }
+
+    #[test]
+    fn user_trust_counts_in_domain_configs_but_not_debug_overrides() {
+        let trust_user = |f: &mut Fixture| {
+            f.start("trust-anchors", &[]);
+            f.start("certificates", &[(None, "src", V::Str("user"))]);
+            f.end("certificates");
+            f.end("trust-anchors");
+        };
+        let p = config(|f| {
+            f.start("debug-overrides", &[]);
+            trust_user(f);
+            f.end("debug-overrides");
+        });
+        assert!(!p.value.trusts_user_certs());
+        let p = config(|f| {
+            f.start(
+                "domain-config",
+                &[(None, "cleartextTrafficPermitted", V::Typed(types::INT_BOOLEAN, 1))],
+            );
+            f.start("domain", &[]);
+            f.text("a.com");
+            f.end("domain");
+            trust_user(f);
+            f.end("domain-config");
+        });
+        assert!(p.value.trusts_user_certs());
+        assert_eq!(p.value.cleartext_permitted_domains()[0].name, "a.com");
+        assert!(p.anomalies.is_empty(), "{:?}", p.anomalies);
+    }
+
+    #[test]
+    fn problems_are_anomalies() {
+        let p = config(|f| {
+            f.start("base-config", &[]);
+            f.end("base-config");
+            f.start("base-config", &[]);
+            f.end("base-config");
+            f.start("domain-config", &[]);
+            f.start("pin-set", &[]);
+            f.start("pin", &[(None, "digest", V::Str("SHA-1"))]);
+            f.end("pin");
+            f.end("pin-set");
+            f.start("trust-anchors", &[]);
+            f.start("certificates", &[(None, "src", V::Str("everyone"))]);
+            f.end("certificates");
+            f.end("trust-anchors");
+            f.end("domain-config");
+        });
+        let c = codes(&p);
+        for code in
+            ["nsc-duplicate-element", "nsc-bad-pin-digest", "nsc-unknown-src", "nsc-no-domain"]
+        {
+            assert!(c.contains(&code), "{code} missing from {c:?}");
+        }
+        let bad = NetworkSecurityConfig::from_document(&Document::default());
+        assert_eq!(codes(&bad), vec!["nsc-bad-root"]);
+    }
+}

@@ -1118,3 +1118,264 @@ fn bool_attr(el: &Element, name: &str, unresolved: &mut BTreeMap<String, u32>) -
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+    use super::*;
+    use crate::formats::axml::fixture::{Fixture, V};
+    use crate::formats::axml::{parse, ANDROID_NS};
+
+    const MANIFEST: &[u8] = include_bytes!("../../../tests/data/axml/manifest.axml");
+    const BADGING: &str = include_str!("../../../tests/data/axml/manifest.badging.txt");
+
+    fn fixture() -> Parsed<Manifest> {
+        Manifest::from_document(&parse(MANIFEST).unwrap().value)
+    }
+
+    fn codes(p: &Parsed<Manifest>) -> Vec<&'static str> {
+        p.anomalies.iter().map(|a| a.code).collect()
+    }
+
+    /// `name='…'` values of the badging lines starting with `prefix`.
+    fn badging_names(prefix: &str) -> Vec<String> {
+        BADGING
+            .lines()
+            .filter(|l| l.starts_with(prefix))
+            .filter_map(|l| l.split("name='").nth(1)?.split('\'').next().map(str::to_owned))
+            .collect()
+    }
+
+    fn badging_value(key: &str) -> Option<String> {
+        let line = BADGING.lines().find(|l| l.starts_with("package:"))?;
+        let v = line.split(&format!("{key}='")).nth(1)?;
+        Some(v.split('\'').next()?.replace("\\\"", "\""))
+    }
+
+    #[test]
+    fn headline_values_match_aapt_badging() {
+        let m = fixture().value;
+        assert_eq!(m.package.as_deref(), badging_value("name").as_deref());
+        assert_eq!(m.version_code_low().map(|v| v.to_string()), badging_value("versionCode"));
+        assert_eq!(
+            m.version_name.as_ref().and_then(AttrValue::as_str).map(str::to_owned),
+            badging_value("versionName")
+        );
+        let sdk = m.uses_sdk.as_ref().unwrap();
+        assert!(BADGING.contains(&format!(
+            "sdkVersion:'{}'",
+            sdk.min_sdk_version.as_ref().unwrap().to_text().unwrap()
+        )));
+        assert!(BADGING.contains(&format!(
+            "targetSdkVersion:'{}'",
+            sdk.target_sdk_version.as_ref().unwrap().to_text().unwrap()
+        )));
+        let names = |kind| {
+            m.uses_permissions
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(UsesPermissionKind::UsesPermission), badging_names("uses-permission: "));
+        assert_eq!(
+            names(UsesPermissionKind::UsesPermissionSdk23),
+            badging_names("uses-permission-sdk-23: ")
+        );
+    }
+
+    #[test]
+    fn fixture_model() {
+        let p = fixture();
+        let m = &p.value;
+        assert_eq!(m.version_code, Some((1 << 32) | 7));
+        assert_eq!(m.version_code_major, Some(1));
+        assert_eq!(m.install_location.as_deref(), Some("preferExternal"));
+        assert_eq!(m.compile_sdk_version, Some(29));
+        assert_eq!(m.platform_build_version_code.as_deref(), Some("29"));
+        assert_eq!(m.effective_target_sdk(), Some(31));
+        assert_eq!(m.uses_permissions[1].max_sdk_version, Some(28));
+        assert_eq!(m.permissions[0].protection, "signature|privileged");
+        assert_eq!(m.permissions[1].protection, "dangerous|appop");
+        assert_eq!(m.permissions[1].label, Some(AttrValue::Reference(0x7f05_0000)));
+        let app = m.application.as_ref().unwrap();
+        assert_eq!(app.name.as_deref(), Some("org.humiao.fixture.App"));
+        assert_eq!(app.debuggable, Some(true));
+        assert_eq!(app.allow_backup, Some(false));
+        assert_eq!(app.uses_cleartext_traffic, Some(true));
+        // tests/data/axml/resources.txt: xml/network_security_config
+        assert_eq!(app.network_security_config, Some(0x7f03_0000));
+        assert_eq!(app.icon, Some(0x7f02_0000));
+        let names: Vec<_> =
+            m.components.iter().map(|c| (c.kind, c.name.as_str(), c.exported_effective)).collect();
+        assert_eq!(
+            names,
+            vec![
+                (ComponentKind::Activity, "org.humiao.fixture.MainActivity", true),
+                (ComponentKind::ActivityAlias, "org.humiao.fixture.Alias", false),
+                (ComponentKind::Activity, "com.other.Outside", false),
+                (ComponentKind::Service, "org.humiao.fixture.Sync", false),
+                (ComponentKind::Receiver, "org.humiao.fixture.Boot", true),
+                (ComponentKind::Provider, "org.humiao.fixture.Files", false),
+            ]
+        );
+        let main = &m.components[0];
+        assert_eq!(main.intent_filters[1].data[0].host.as_deref(), Some("kids.example.com"));
+        assert_eq!(main.intent_filters[1].auto_verify, Some(true));
+        assert_eq!(
+            m.components[1].target_activity.as_deref(),
+            Some("org.humiao.fixture.MainActivity")
+        );
+        assert_eq!(
+            m.components[5].authorities,
+            vec!["org.humiao.fixture.files", "org.humiao.fixture.more"]
+        );
+        let values: Vec<_> =
+            m.meta_data.iter().map(|d| (d.name.as_str(), d.value.clone(), d.resource)).collect();
+        assert_eq!(
+            values,
+            vec![
+                ("UMENG_APPKEY", Some(AttrValue::String("5f00aa".into())), None),
+                ("int_value", Some(AttrValue::Int(42)), None),
+                ("bool_value", Some(AttrValue::Bool(true)), None),
+                ("res_value", None, Some(0x7f03_0000)),
+            ]
+        );
+        assert_eq!(m.queries.packages, vec!["com.tencent.mm"]);
+        assert_eq!(m.queries.providers, vec!["com.example.one", "com.example.two"]);
+        assert_eq!(m.queries.intents[0].data[0].scheme.as_deref(), Some("https"));
+        assert!(!m.uses_features[0].required);
+        assert_eq!(m.uses_features[1].gl_es_version, Some(0x0002_0000));
+        assert!(!m.uses_libraries[0].required);
+        assert_eq!(
+            codes(&p),
+            vec!["manifest-duplicate-uses-permission", "manifest-missing-exported"]
+        );
+        // Serialises deterministically.
+        let a = serde_json::to_string(m).unwrap();
+        assert_eq!(a, serde_json::to_string(&fixture().value).unwrap());
+        assert!(a.contains("\"kind\":\"uses-permission-sdk-23\""));
+        assert!(a.contains("\"kind\":\"activity-alias\""));
+    }
+
+    const IDS: &[(&str, u32)] = &[
+        ("name", 0x0101_0003),
+        ("minSdkVersion", 0x0101_020c),
+        ("targetSdkVersion", 0x0101_0270),
+        ("versionCode", 0x0101_021b),
+        ("debuggable", 0x0101_000f),
+        ("authorities", 0x0101_0018),
+    ];
+
+    fn manifest_with(sdk: &[(&str, V<'_>)], body: impl FnOnce(&mut Fixture)) -> Parsed<Manifest> {
+        let mut f = Fixture::new(true).with_res_ids(IDS);
+        f.ns(true, "android", ANDROID_NS);
+        f.start(
+            "manifest",
+            &[
+                (None, "package", V::Str("com.kid")),
+                (Some(ANDROID_NS), "versionCode", V::Typed(types::INT_HEX, 0xffff_ffff)),
+            ],
+        );
+        let attrs: Vec<_> = sdk.iter().map(|(n, v)| (Some(ANDROID_NS), *n, *v)).collect();
+        f.start("uses-sdk", &attrs);
+        f.end("uses-sdk");
+        body(&mut f);
+        f.end("manifest");
+        f.ns(false, "android", ANDROID_NS);
+        Manifest::from_document(&parse(&f.build()).unwrap().value)
+    }
+
+    #[test]
+    fn old_target_sdk_exports_providers_by_default() {
+        let p = manifest_with(&[("minSdkVersion", V::Typed(types::INT_DEC, 9))], |f| {
+            f.start("application", &[]);
+            f.start(
+                "provider",
+                &[
+                    (Some(ANDROID_NS), "name", V::Str("Data")),
+                    (Some(ANDROID_NS), "authorities", V::Str("a")),
+                ],
+            );
+            f.end("provider");
+            f.end("application");
+        });
+        let m = &p.value;
+        // No targetSdkVersion: it defaults to minSdkVersion (9 < 17).
+        assert_eq!(m.effective_target_sdk(), Some(9));
+        assert_eq!(m.components[0].name, "com.kid.Data");
+        assert!(m.components[0].exported_effective);
+        // 0xffffffff: aapt prints versionCode='' (≤ 0 as a signed int).
+        assert_eq!(m.version_code, Some(0xffff_ffff));
+        assert_eq!(m.version_code_low(), Some(-1));
+    }
+
+    #[test]
+    fn codename_sdk_and_references_stay_raw() {
+        let p = manifest_with(&[("minSdkVersion", V::Str("P"))], |f| {
+            f.start(
+                "uses-permission",
+                &[(Some(ANDROID_NS), "name", V::Typed(types::REFERENCE, 0x7f0a_0001))],
+            );
+            f.end("uses-permission");
+            f.start("uses-permission", &[]);
+            f.end("uses-permission");
+            f.start(
+                "application",
+                &[(Some(ANDROID_NS), "debuggable", V::Typed(types::REFERENCE, 0x7f05_0001))],
+            );
+            f.end("application");
+        });
+        let m = &p.value;
+        assert_eq!(
+            m.uses_sdk.as_ref().unwrap().min_sdk_version,
+            Some(AttrValue::String("P".into()))
+        );
+        assert_eq!(m.effective_target_sdk(), Some(10_000));
+        assert_eq!(m.uses_permissions.len(), 1);
+        assert_eq!(m.uses_permissions[0].name, "@0x7f0a0001");
+        let app = m.application.as_ref().unwrap();
+        assert_eq!(app.debuggable, None);
+        assert_eq!(app.unresolved.get("debuggable"), Some(&0x7f05_0001));
+        assert!(codes(&p).contains(&"manifest-missing-name"));
+    }
+
+    #[test]
+    fn last_uses_sdk_wins() {
+        let p = manifest_with(&[("targetSdkVersion", V::Typed(types::INT_DEC, 19))], |f| {
+            f.start(
+                "uses-sdk",
+                &[(Some(ANDROID_NS), "targetSdkVersion", V::Typed(types::INT_DEC, 33))],
+            );
+            f.end("uses-sdk");
+        });
+        assert_eq!(p.value.effective_target_sdk(), Some(33));
+        assert!(codes(&p).contains(&"manifest-multiple-uses-sdk"));
+    }
+
+    #[test]
+    fn class_names_are_qualified_like_android() {
+        assert_eq!(qualify_class_name(Some("a.b"), ".Main"), "a.b.Main");
+        assert_eq!(qualify_class_name(Some("a.b"), "Main"), "a.b.Main");
+        assert_eq!(qualify_class_name(Some("a.b"), "x.Main"), "x.Main");
+        assert_eq!(qualify_class_name(Some("a.b"), "@0x7f010001"), "@0x7f010001");
+        assert_eq!(qualify_class_name(None, ".Main"), ".Main");
+    }
+
+    #[test]
+    fn protection_levels() {
+        assert_eq!(protection_to_string(0), "normal");
+        assert_eq!(protection_to_string(1), "dangerous");
+        assert_eq!(protection_to_string(0x12), "signature|privileged");
+        assert_eq!(protection_to_string(0x41), "dangerous|appop");
+        assert_eq!(protection_to_string(0x4000_0003), "signatureOrSystem|0x40000000");
+    }
+
+    #[test]
+    fn missing_root_is_an_anomaly() {
+        let p = Manifest::from_document(&Document::default());
+        assert_eq!(p.value, Manifest::default());
+        assert_eq!(codes(&p), vec!["manifest-missing-root"]);
+    }
+}

@@ -96,7 +96,8 @@ impl Document {
                         let mut id = a.resource_id;
                         let mut value = a.value;
                         if let Some(assigned) = options.assigned_package_id {
-                            id = id.and_then(|i| lookup_resource_id(i, assigned));
+                            // getAttributeNameResID ignores a failed lookup.
+                            id = id.map(|i| lookup_resource_id(i, assigned).unwrap_or(i));
                             value = lookup_resource_value(value, assigned);
                         }
                         if let Some(id) = id {
