@@ -128,18 +128,23 @@ fn to_json<T: Serialize>(v: &T) -> String {
 
 fn new_table(title: &str) -> Table {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some((w, _)) = terminal_width() {
-        t.set_width(w);
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    // Wrap to the terminal; when piped, never wrap (greppable lines).
+    if let Some(w) = terminal_width() {
+        t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
     } else {
-        t.set_width(120);
+        t.set_content_arrangement(ContentArrangement::Disabled);
     }
     t.set_header(vec![Cell::new(title)]);
     t
 }
 
-fn terminal_width() -> Option<(u16, u16)> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).map(|w| (w, 0))
+fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
@@ -221,10 +226,14 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
         if ev.input.apks.len() > 1 {
             note.push(p.declared_in.join(","));
         }
-        let name = if p.dangerous { warn(Cell::new(format!("⚠ {}", p.name))) } else { Cell::new(&p.name) };
+        let (name, prot) = if p.dangerous {
+            (warn(Cell::new(&p.name)), warn(Cell::new(format!("⚠ {prot}"))))
+        } else {
+            (Cell::new(&p.name), Cell::new(prot))
+        };
         t.add_row(vec![
             name,
-            Cell::new(prot),
+            prot,
             Cell::new(p.label.as_ref().map(|l| format!("{} ({})", l.zh, l.en)).unwrap_or_default()),
             Cell::new(note.join("; ")),
         ]);
