@@ -106,7 +106,20 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         }
     }
     // The base is the APK without a `split` attribute.
-    let base_idx = scans.iter().position(|s| s.manifest.split.as_ref().and_then(|x| x.split.as_ref()).is_none());
+    let mut base_idx = scans.iter().position(|s| s.manifest.split.as_ref().and_then(|x| x.split.as_ref()).is_none());
+    if base_idx.is_none() && single && scans.len() == 1 {
+        // A split APK scanned on its own: report it as itself.
+        base_idx = Some(0);
+        anomalies.push(LocatedAnomaly::new(
+            &outer,
+            "AndroidManifest.xml",
+            crate::formats::Anomaly::new(
+                "split-apk-alone",
+                None,
+                "this is a split APK scanned without its base: the evidence covers this split only",
+            ),
+        ));
+    }
     let Some(base_idx) = base_idx else {
         return Err(ScanError::Base {
             apk: None,

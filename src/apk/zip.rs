@@ -427,7 +427,17 @@ impl<'a> Archive<'a> {
                 ));
                 METHOD_STORED
             }
-            m => return Err(ZipError::UnsupportedMethod { name: e.name.clone(), method: m }),
+            m => {
+                // apksig (and so apksigner) inflates any method other than
+                // stored; the AOSP test vector sig-weird-compression-method
+                // relies on it. An entry that does not inflate is an error.
+                anomalies.push(Anomaly::new(
+                    "zip-unknown-method-inflated",
+                    Some(e.local_header_offset),
+                    format!("entry `{}` declares compression method {m}; inflated as deflate, as apksig does", e.name),
+                ));
+                METHOD_DEFLATED
+            }
         };
         let too_large = |size| ZipError::TooLarge { name: e.name.clone(), size, limit };
         let data: Cow<'a, [u8]> = if method == METHOD_STORED {
@@ -448,8 +458,13 @@ impl<'a> Archive<'a> {
             let hint = e.uncompressed_size.min(limit).min((raw.len() as u64).saturating_mul(BOMB_RATIO + 8));
             let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
             let mut dec = flate2::read::DeflateDecoder::new(raw).take(limit.saturating_add(1));
-            dec.read_to_end(&mut out)
-                .map_err(|err| ZipError::Inflate { name: e.name.clone(), detail: err.to_string() })?;
+            dec.read_to_end(&mut out).map_err(|err| {
+                if e.method == METHOD_DEFLATED {
+                    ZipError::Inflate { name: e.name.clone(), detail: err.to_string() }
+                } else {
+                    ZipError::UnsupportedMethod { name: e.name.clone(), method: e.method }
+                }
+            })?;
             if out.len() as u64 > limit {
                 return Err(too_large(e.uncompressed_size.max(out.len() as u64)));
             }
