@@ -168,10 +168,17 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         }
     }
 
+    // Config splits hold localized values of the base's resources but no
+    // <application> of their own: resolve the base's label id in them.
+    let label_ref = base.manifest.application.as_ref().and_then(|a| a.label.as_ref()).and_then(|l| l.as_reference());
     let mut labels = base.labels.clone();
     for s in &scans {
-        for (k, v) in &s.labels {
-            labels.entry(k.clone()).or_insert_with(|| v.clone());
+        let from_split = match (label_ref, c.apks.iter().find(|b| b.name == s.file.name)) {
+            (Some(id), Some(blob)) if s.labels.is_empty() => split_strings(blob, id, &opts.limits),
+            _ => s.labels.clone(),
+        };
+        for (k, v) in from_split {
+            labels.entry(k).or_insert(v);
         }
     }
     let m = &base.manifest;
@@ -249,6 +256,19 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         anomalies,
         damage,
     })
+}
+
+/// Localized values of resource `id` in a split's resource table (errors
+/// were already recorded when the split was scanned).
+fn split_strings(blob: &ApkBlob, id: u32, limits: &Limits) -> BTreeMap<String, String> {
+    let Ok(archive) = Archive::parse(blob.bytes()) else { return BTreeMap::new() };
+    let archive = archive.value;
+    let Some(e) = archive.find("resources.arsc") else { return BTreeMap::new() };
+    let Ok(data) = archive.read(e, MAX_XML.min(limits.max_entry_size).max(512 << 20)) else { return BTreeMap::new() };
+    match arsc::parse(&data) {
+        Ok(t) => t.value.localized_strings(id),
+        Err(_) => BTreeMap::new(),
+    }
 }
 
 fn file_label(p: &Path) -> String {

@@ -1,0 +1,320 @@
+//! End to end: the `humiao` binary on the samples, checked against each
+//! sample's ground truth (samples/*/expected.json) and against the
+//! outcome each malformed input must have.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn humiao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_humiao"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run humiao")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_scan(path: &str) -> (Value, Output) {
+    let o = humiao(&["scan", "--format", "json", path]);
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{path}: stdout is not JSON ({e}): {}\nstderr: {}", stdout(&o), stderr(&o)));
+    (v, o)
+}
+
+fn expected(sample: &str) -> Value {
+    let p = root().join("samples").join(sample).join("expected.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn quick_start_scan_prints_identity() {
+    let o = humiao(&["scan", "samples/kidsdemo/kidsdemo.apk"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "com.example.kidsdemo",
+        "db97f0473bb71d1511240a6832d91a00ad5ad5e97245e157e287ccdb30d3661b",
+        "儿童乐园",
+        "7e2057c9fa957686bd5433f6168679122592e40cbd2cd207aeb1b3e095dfd41b",
+        "⚠ dangerous",
+        "com.example.kidsdemo.SyncService",
+        "trusts user-installed CAs",
+    ] {
+        assert!(out.contains(needle), "summary lacks `{needle}`:\n{out}");
+    }
+    assert!(!out.contains('\u{1b}'), "NO_COLOR output has ANSI codes");
+    assert!(stderr(&o).is_empty());
+}
+
+#[test]
+fn kidsdemo_json_equals_ground_truth() {
+    let (v, o) = json_scan("samples/kidsdemo/kidsdemo.apk");
+    assert_eq!(o.status.code(), Some(0));
+    let e = expected("kidsdemo");
+    assert_eq!(v["schema_version"], "1.0.0");
+    assert_eq!(v["input"]["sha256"], e["files"]["kidsdemo.apk"]);
+    assert_eq!(v["app"]["package"], e["package"]);
+    assert_eq!(v["app"]["version_code"], e["version_code"]);
+    assert_eq!(v["app"]["version_name"], e["version_name"]);
+    assert_eq!(v["app"]["min_sdk"], e["min_sdk"]);
+    assert_eq!(v["app"]["target_sdk"], e["target_sdk"]);
+    assert_eq!(v["app"]["compile_sdk"], e["compile_sdk"]);
+    let labels = &e["application"]["labels"];
+    assert_eq!(v["app"]["labels"][""], labels["default"]);
+    assert_eq!(v["app"]["labels"]["en"], labels["en"]);
+    assert_eq!(v["app"]["labels"]["zh-CN"], labels["zh-CN"]);
+
+    // Permissions: exactly the manifest's, dangerous ones marked.
+    let mut want: Vec<String> = e["permissions"]["uses_permission"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(e["permissions"]["uses_permission_sdk_23"].as_array().unwrap())
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    let got: Vec<String> =
+        v["permissions"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(got, want);
+    let dangerous: Vec<&str> = v["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["dangerous"] == true)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dangerous,
+        [
+            "android.permission.ACCESS_FINE_LOCATION",
+            "android.permission.CAMERA",
+            "android.permission.READ_PHONE_STATE",
+            "android.permission.WRITE_EXTERNAL_STORAGE"
+        ]
+    );
+    let wes = v["permissions"].as_array().unwrap().iter().find(|p| p["name"] == "android.permission.WRITE_EXTERNAL_STORAGE").unwrap();
+    assert_eq!(wes["max_sdk_version"], 28);
+
+    // Components: names and effective exported state.
+    for c in e["components"].as_array().unwrap() {
+        let ours = v["manifest"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == c["name"])
+            .unwrap_or_else(|| panic!("component {} missing", c["name"]));
+        assert_eq!(ours["kind"], c["kind"], "{}", c["name"]);
+        assert_eq!(ours["exported_effective"], c["exported"], "{}", c["name"]);
+    }
+    assert_eq!(v["manifest"]["components"].as_array().unwrap().len(), e["components"].as_array().unwrap().len());
+
+    // Network: the config overrides usesCleartextTraffic=true.
+    assert_eq!(v["network"]["uses_cleartext_traffic"], true);
+    assert_eq!(v["network"]["cleartext_permitted_by_default"], false);
+    assert_eq!(v["network"]["cleartext_source"], "network-security-config");
+    let sc = &v["network"]["security_config"];
+    assert_eq!(sc["file"], e["application"]["network_security_config_path"]);
+    assert_eq!(sc["trusts_user_certs"], true);
+    assert_eq!(sc["cleartext_domains"], serde_json::json!(["example-tracker.test"]));
+
+    // Signing.
+    let s = &v["signing"];
+    assert_eq!(s["schemes"]["v1"], true);
+    assert_eq!(s["schemes"]["v2"], true);
+    assert_eq!(s["schemes"]["v3"], true);
+    assert_eq!(s["signers"].as_array().unwrap().len(), 1);
+    assert_eq!(s["signers"][0]["certificate"]["sha256"], e["signing"]["signer_cert_sha256"]);
+    assert_eq!(s["signers"][0]["certificate"]["subject"], e["signing"]["signer_dn"]);
+
+    assert_eq!(v["anomalies"], serde_json::json!([]));
+    assert_eq!(v["damage"], serde_json::json!([]));
+}
+
+/// Each malformed input: exit 2, one line on stderr naming the file and the
+/// cause, never a panic.
+#[test]
+fn malformed_inputs_fail_with_one_clear_line() {
+    let cases = [
+        ("truncated-10.apk", "no end-of-central-directory record"),
+        ("truncated-50.apk", "no end-of-central-directory record"),
+        ("truncated-90.apk", "no end-of-central-directory record"),
+        ("no-eocd.apk", "no end-of-central-directory record"),
+        ("empty.apk", "empty file"),
+        ("not-a-zip.apk", "not a zip file"),
+        ("cd-offset-out-of-range.apk", "central directory at 0x4220 (522 bytes) runs past the end"),
+        ("no-manifest.apk", "no AndroidManifest.xml"),
+        ("text-manifest.apk", "AndroidManifest.xml: "),
+        ("corrupt-axml.apk", "AndroidManifest.xml: "),
+        ("aab-like.aab", "bundletool build-apks --mode=universal"),
+    ];
+    for (file, cause) in cases {
+        let path = format!("samples/malformed/{file}");
+        let o = humiao(&["scan", &path]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{file}: stderr {err}");
+        assert!(stdout(&o).is_empty(), "{file}: table mode printed a report");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "{file}: want one line, got {err}");
+        assert!(lines[0].starts_with(&format!("error: {path}: ")), "{file}: {err}");
+        assert!(lines[0].contains(cause), "{file}: `{cause}` not in {err}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+    }
+}
+
+#[test]
+fn plain_text_manifest_is_named_as_such() {
+    let o = humiao(&["scan", "samples/malformed/text-manifest.apk"]);
+    let err = stderr(&o).to_lowercase();
+    assert!(err.contains("text") || err.contains("not binary xml"), "{err}");
+}
+
+#[test]
+fn json_mode_prints_a_structured_error() {
+    let (v, o) = json_scan("samples/malformed/aab-like.aab");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(v["error"]["kind"], "app-bundle-unsupported");
+    assert_eq!(v["error"]["path"], "samples/malformed/aab-like.aab");
+    assert!(v["error"]["message"].as_str().unwrap().contains("bundletool"));
+    let (v, _) = json_scan("samples/malformed/empty.apk");
+    assert_eq!(v["error"]["kind"], "zip");
+    let (v, _) = json_scan("samples/malformed/corrupt-axml.apk");
+    assert_eq!(v["error"]["kind"], "manifest");
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let o = humiao(&["scan", "samples/does-not-exist.apk"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: samples/does-not-exist.apk: "), "{}", stderr(&o));
+}
+
+/// A damaged resource table: the manifest facts are still reported, the
+/// damage is listed, and the exit code says the scan is incomplete.
+#[test]
+fn corrupt_resources_give_partial_evidence() {
+    let (v, o) = json_scan("samples/malformed/corrupt-arsc.apk");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(v["app"]["package"], "com.example.kidsdemo");
+    assert_eq!(v["app"]["version_code"], 3);
+    assert_eq!(v["app"]["label"], Value::Null);
+    let damage = v["damage"].as_array().unwrap();
+    assert_eq!(damage.len(), 1);
+    assert_eq!(damage[0]["part"], "resources.arsc");
+    let err = stderr(&o);
+    assert!(err.starts_with("error: samples/malformed/corrupt-arsc.apk: resources.arsc: "), "{err}");
+    let o = humiao(&["scan", "samples/malformed/corrupt-arsc.apk"]);
+    assert!(stdout(&o).contains("INCOMPLETE"), "{}", stdout(&o));
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["anomalies"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn tampering_is_evidence() {
+    let (v, o) = json_scan("samples/tampered/tampered.apk");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(v["app"]["package"], "com.example.kidsdemo");
+    assert_eq!(v["permissions"].as_array().unwrap().len(), 6);
+    let an = v["anomalies"].as_array().unwrap();
+    let manifest = an
+        .iter()
+        .find(|a| a["code"] == "zip-local-header-mismatch" && a["detail"].as_str().unwrap().contains("`AndroidManifest.xml`"))
+        .expect("BadPack-style manifest header reported");
+    let d = manifest["detail"].as_str().unwrap();
+    assert!(d.contains("compression method 4919 vs 8"), "{d}");
+    assert!(d.contains("compressed size 12648430 vs 1942"), "{d}");
+    assert!(an.iter().any(|a| a["detail"].as_str().unwrap().contains("`classes.dex`") && a["detail"].as_str().unwrap().contains("encryption flag")));
+
+    let (v, _) = json_scan("samples/malformed/duplicate-manifest.apk");
+    assert!(codes(&v).contains(&"zip-duplicate-entry".to_string()));
+    let (v, _) = json_scan("samples/malformed/trailing-junk.apk");
+    assert!(codes(&v).contains(&"zip-trailing-data".to_string()));
+}
+
+#[test]
+fn split_bundles_merge_base_and_splits() {
+    for (path, kind, n) in [
+        ("samples/split/split.xapk", "xapk", 3),
+        ("samples/split/split.apks", "apks", 3),
+        ("samples/split/apks", "split-directory", 3),
+    ] {
+        let (v, o) = json_scan(path);
+        assert_eq!(o.status.code(), Some(0), "{path}: {}", stderr(&o));
+        assert_eq!(v["input"]["kind"], kind, "{path}");
+        let apks = v["input"]["apks"].as_array().unwrap();
+        assert_eq!(apks.len(), n, "{path}");
+        assert_eq!(apks[0]["role"], "base", "{path}");
+        assert!(apks[1..].iter().all(|a| a["role"] == "split"), "{path}");
+        assert_eq!(v["app"]["package"], "com.example.split", "{path}");
+        assert_eq!(v["app"]["labels"]["zh"], "拆分演示", "{path}: label from the zh config split");
+        let splits: Vec<&str> = v["splits"].as_array().unwrap().iter().map(|s| s["split"].as_str().unwrap()).collect();
+        assert_eq!(splits, ["config.hdpi_v4", "config.zh"], "{path}");
+        assert_eq!(v["anomalies"], serde_json::json!([]), "{path}");
+    }
+}
+
+#[test]
+fn obfuscated_attribute_names_resolve_by_resource_id() {
+    let (v, o) = json_scan("samples/obfuscated/obfuscated.apk");
+    assert_eq!(o.status.code(), Some(0));
+    let e = expected("obfuscated");
+    assert_eq!(v["app"]["package"], e["package"]);
+    assert_eq!(v["app"]["version_code"], e["version_code"]);
+    assert_eq!(v["app"]["version_name"], e["version_name"]);
+    assert!(codes(&v).contains(&"axml-renamed-attribute".to_string()));
+}
+
+#[test]
+fn xml_command_equals_aapt_xmltree() {
+    for (apk, golden) in [
+        ("samples/kidsdemo/kidsdemo.apk", "tests/golden/samples/kidsdemo/kidsdemo.apk.xmltree.txt"),
+        ("samples/obfuscated/obfuscated.apk", "tests/golden/samples/obfuscated/obfuscated.apk.xmltree.txt"),
+    ] {
+        let o = humiao(&["xml", apk, "AndroidManifest.xml"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let want: String = std::fs::read_to_string(root().join(golden))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(stdout(&o), want, "{apk}");
+    }
+    let o = humiao(&["xml", "samples/kidsdemo/kidsdemo.apk", "nope.xml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no entry `nope.xml`"));
+}
+
+#[test]
+fn json_is_deterministic() {
+    let a = humiao(&["scan", "--format", "json", "samples/split/split.xapk"]);
+    let b = humiao(&["scan", "--format", "json", "samples/split/split.xapk"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn rules_override_is_validated() {
+    let dir = std::env::temp_dir().join(format!("humiao-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("permissions.toml"), "[[permission]]\nname = 1\n").unwrap();
+    let o = humiao(&["scan", "--rules", dir.to_str().unwrap(), "samples/kidsdemo/kidsdemo.apk"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("permissions.toml:2:"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
