@@ -106,8 +106,11 @@ fn parse_badging(text: &str) -> Badging {
     b
 }
 
-/// `aapt dump permissions`: requested (name, maxSdk, tag) and declared names.
-fn parse_permissions(text: &str) -> (BTreeSet<(String, Option<String>, String)>, BTreeSet<String>) {
+/// A requested permission as aapt prints it: (name, maxSdkVersion, tag).
+type Requested = BTreeSet<(String, Option<String>, String)>;
+
+/// `aapt dump permissions`: requested permissions and declared names.
+fn parse_permissions(text: &str) -> (Requested, BTreeSet<String>) {
     let mut req = BTreeSet::new();
     let mut decl = BTreeSet::new();
     for l in text.lines() {
@@ -128,7 +131,7 @@ fn parse_permissions(text: &str) -> (BTreeSet<(String, Option<String>, String)>,
     (req, decl)
 }
 
-fn ours_requested(ev: &Evidence) -> BTreeSet<(String, Option<String>, String)> {
+fn ours_requested(ev: &Evidence) -> Requested {
     ev.manifest
         .uses_permissions
         .iter()
