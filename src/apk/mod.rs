@@ -196,7 +196,15 @@ pub fn open(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
     if path.is_dir() {
         return open_dir(path, limits);
     }
-    let backing = Arc::new(map_file(path)?);
+    open_backing(path, Arc::new(map_file(path)?), limits)
+}
+
+/// Opens an app held in memory; `name` stands for its path in messages.
+pub fn open_bytes(name: &str, data: Vec<u8>, limits: &Limits) -> Result<Container, OpenError> {
+    open_backing(Path::new(name), Arc::new(Backing::Owned(data)), limits)
+}
+
+fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<Container, OpenError> {
     let bytes = backing.bytes();
     let size = bytes.len() as u64;
     let sha256 = Some(sha256_hex(bytes));

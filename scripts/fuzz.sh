@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target for SECONDS each (default 60), seeding the
+# corpora from samples/ and ../shared/corpus first. Needs the nightly
+# toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+#
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# Crashes land in fuzz/artifacts/<target>/; turn each into a regression test
+# under tests/data/crashers/ before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-60}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(zip axml arsc signing scan)
+command -v cargo-fuzz >/dev/null || { echo "fuzz: cargo-fuzz not installed (cargo install cargo-fuzz)" >&2; exit 2; }
+python3 scripts/fuzz-seed.py
+cd fuzz
+cargo +nightly fuzz build -O
+for t in "${TARGETS[@]}"; do
+  echo "== $t: ${SECS}s"
+  # -rss_limit_mb: a parser must stay far below this on any input.
+  cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -max_len=1048576 \
+    -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)" || true
+done
