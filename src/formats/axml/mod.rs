@@ -322,9 +322,26 @@ pub fn parse(data: &[u8]) -> Result<Parsed<Document>, AxmlError> {
         Err(e) => return Err(e),
     };
     let mut builder = Builder::new(data, &layout, &mut sink);
+    // `ResXMLTree::setTo` already steps to the first known node: if that
+    // step fails (or finds none) the whole file is unreadable, while a bad
+    // node later only ends the document.
+    let mut root_found = false;
     for node in Nodes::new(data, &layout) {
         match node {
-            Ok(node) => builder.node(node)?,
+            Ok(node) => {
+                root_found |= !matches!(node.kind, NodeKind::Unknown { .. });
+                builder.node(node)?;
+            }
+            Err(bad) if !root_found => {
+                let h = bad.header;
+                return Err(AxmlError::BadChunk {
+                    offset: h.offset,
+                    chunk_type: h.chunk_type,
+                    header_size: h.header_size,
+                    size: h.size,
+                    reason: bad.reason,
+                });
+            }
             Err(bad) => {
                 builder.sink.push(
                     "axml-bad-node",
@@ -337,6 +354,9 @@ pub fn parse(data: &[u8]) -> Result<Parsed<Document>, AxmlError> {
                 break;
             }
         }
+    }
+    if !root_found {
+        return Err(AxmlError::NoRootElement { end: layout.end });
     }
     let document = builder.finish();
     Ok(Parsed { value: document, anomalies: sink.into_vec() })
@@ -456,7 +476,7 @@ impl<'a, 's> Builder<'a, 's> {
                     self.sink.push(
                         "axml-suspect-string",
                         Some(at as u64),
-                        format!("string #{idx} ({what}): {why}; Android would not read it"),
+                        format!("string #{idx} ({what}): {why}"),
                     );
                 }
                 Some(s)

@@ -468,3 +468,20 @@ fn mutations_never_panic() {
         check(&data);
     }
 }
+
+#[test]
+fn a_bad_first_node_makes_the_file_unreadable() {
+    // setTo steps to the first node itself: a namespace node with a 4-byte
+    // extension (8 needed) fails there, not later.
+    let mut f = Fixture::new(false);
+    f.node(0x0100, &[0; 4]);
+    f.start("a", &[]);
+    f.end("a");
+    let e = expect_err(&f.build());
+    assert!(matches!(e, AxmlError::BadChunk { chunk_type: 0x0100, .. }), "{e}");
+    // Only unknown nodes: no root.
+    let mut f = Fixture::new(false);
+    f.node(0x0105, &[0; 4]);
+    f.node(0x0106, &[0; 4]);
+    assert!(matches!(expect_err(&f.build()), AxmlError::NoRootElement { .. }));
+}
