@@ -17,7 +17,20 @@
 //!
 //! Reference for the headline values is `aapt dump badging` (aapt 1,
 //! `frameworks/base/tools/aapt/Command.cpp`); its quirks are noted on each
-//! field.
+//! field. Where aapt differs from the device, the model follows the device
+//! and says so: aapt prints only the low 32 bits of the version code;
+//! prints no `sdkVersion` line when `minSdkVersion` is absent (the device
+//! then assumes 1) and the codename string when it is one; finds
+//! attributes by resource ID only (so does this model, with a name
+//! fallback for files without a resource map).
+//!
+//! Anomaly codes: `manifest-missing-root`, `manifest-bad-root`,
+//! `manifest-missing-package`, `manifest-version-code-not-integer`,
+//! `manifest-missing-name` (an element Android skips), `manifest-duplicate-uses-permission`,
+//! `manifest-duplicate-permission`, `manifest-multiple-uses-sdk`,
+//! `manifest-multiple-applications`, `manifest-icon-not-reference`,
+//! `manifest-missing-exported` (API 31+ component with intent filters and
+//! no `android:exported`: the device refuses to install it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -679,8 +692,7 @@ impl ManifestReader {
         }
         // `package` is read with getAttributeValue(null, "package"): the raw
         // string of the attribute without namespace.
-        m.package =
-            root.attr_plain("package").and_then(|a| a.raw.clone().or_else(|| a.string.clone()));
+        m.package = root.attr_plain("package").and_then(plain_text);
         if m.package.is_none() {
             self.anomaly("manifest-missing-package", Some(root), "<manifest> has no `package`");
         }

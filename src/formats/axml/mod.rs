@@ -17,6 +17,29 @@
 //! wrong file type, a node stream that stops early) is decoded and reported
 //! as an [`Anomaly`] with an `axml-` code.
 //!
+//! Anomaly codes (stable; `offset` is the file offset of the chunk or node):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `axml-bad-file-type` | file header type is not `RES_XML_TYPE` (Android does not check) |
+//! | `axml-odd-header-size` | a file, string-pool or resource-map header of unusual size |
+//! | `axml-trailing-data` | bytes after the size the file header declares (ignored) |
+//! | `axml-unknown-chunk` | a chunk of unknown type before the first node (skipped) |
+//! | `axml-duplicate-string-pool`, `axml-duplicate-resource-map` | a second one replaces the first |
+//! | `axml-unknown-node` | a node of unknown type (skipped, as `nextNode` does) |
+//! | `axml-bad-node` | a node fails validation; the document ends there (`BAD_DOCUMENT`) |
+//! | `axml-bad-string-index` | a string index beyond the pool (value left empty) |
+//! | `axml-bad-string` | a string whose offset or length runs out of the pool |
+//! | `axml-suspect-string` | a string decoded although Android would reject or alter it |
+//! | `axml-missing-element-name` | an element name that cannot be read |
+//! | `axml-odd-attribute-size` | `attributeSize` other than 20 |
+//! | `axml-attribute-out-of-bounds` | attributes run past the end of the file |
+//! | `axml-raw-value-mismatch` | a string attribute whose raw and typed strings differ |
+//! | `axml-renamed-attribute` | `android:` attributes whose name string differs from their resource id (obfuscation) |
+//! | `axml-mismatched-end-element`, `axml-unbalanced-end-element`, `axml-unclosed-element` | broken nesting |
+//! | `axml-multiple-roots`, `axml-text-outside-root` | content outside the root element |
+//! | `axml-anomalies-truncated` | more than 256 anomalies; the rest were counted only |
+//!
 //! ```
 //! # fn demo(bytes: &[u8]) -> Result<(), humiao::formats::axml::AxmlError> {
 //! use humiao::formats::axml;
