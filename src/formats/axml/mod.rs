@@ -2,8 +2,8 @@
 //! layouts, as compiled by aapt/aapt2.
 //!
 //! [`parse`] reads the chunk stream as Android's `ResXMLTree` does
-//! ([`chunks`]), decodes strings through the string pool
-//! ([`stringpool`]), resolves attribute names through the resource-ID map,
+//! (`chunks.rs`), decodes strings through the string pool
+//! (`stringpool.rs`), resolves attribute names through the resource-ID map,
 //! and builds an element tree with an explicit stack. [`manifest`] turns a
 //! manifest tree into a typed [`manifest::Manifest`];
 //! [`Document::to_xmltree`] prints the text of `aapt dump xmltree`.
