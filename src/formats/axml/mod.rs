@@ -170,7 +170,8 @@ pub enum AxmlError {
         limit: usize,
     },
     /// Decoding would produce far more data than the input justifies
-    /// (strings referenced many times, overlapping attributes).
+    /// (strings referenced many times, overlapping attributes): the budget
+    /// is 32 bytes of decoded output per input byte, at least 16 MiB.
     #[error("decoded document would exceed {limit} bytes")]
     TooLarge {
         /// The budget that was exceeded.
@@ -212,7 +213,8 @@ pub struct Attribute {
 
 impl Attribute {
     /// The string value: the typed string for `TYPE_STRING` values (what
-    /// Android's `TypedArray` returns), else `None`.
+    /// Android's `TypedArray` returns), falling back to the raw string when
+    /// the typed index is unreadable; `None` for other types.
     pub fn as_str(&self) -> Option<&str> {
         if self.value.data_type == types::STRING {
             self.string.as_deref().or(self.raw.as_deref())
