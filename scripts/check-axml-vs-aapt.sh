@@ -3,7 +3,8 @@
 #
 # usage: scripts/check-axml-vs-aapt.sh [--all|--badging] [CORPUS_DIR]
 #   default:   `aapt dump xmltree APK AndroidManifest.xml` for every
-#              *.apk/*.jar in CORPUS_DIR (default /work/shared/corpus)
+#              *.apk/*.jar in CORPUS_DIR (default /work/shared/corpus) and
+#              every split APK inside its *.xapk/*.apks bundles
 #   --all:     the same for every res/**/*.xml entry too
 #   --badging: the lines of `aapt dump badging` the manifest model covers
 #              (package name/versionCode/versionName, sdkVersion,
@@ -102,17 +103,17 @@ declare -A tally=()
 count() { tally[$1]=$(( ${tally[$1]:-0} + 1 )); }
 failed=0
 all=0; [ $mode = all ] && all=1
-for apk in "$corpus"/*.apk "$corpus"/*.jar; do
-  [ -f "$apk" ] || continue
-  name=$(basename "$apk")
+# check_apk APK LABEL: compares every selected entry of one APK.
+check_apk() {
+  local apk=$1 name=$2 list pid raw entry arc orc ours
+  local -a pkgopt=()
   rm -rf "$tmp/e" && mkdir -p "$tmp/e"
   list=$(python3 -c "$extract" "$apk" "$tmp/e" "$all" 2>/dev/null)
-  if [ $? -ne 0 ]; then echo "unreadable  $name (python zipfile)"; count unreadable; continue; fi
-  pkgopt=()
+  if [ $? -ne 0 ]; then echo "unreadable  $name (python zipfile)"; count unreadable; return; fi
   pid=$(grep '^pkgid' <<<"$list" | cut -f2)
   [ -n "$pid" ] && pkgopt=(--package-id "$pid")
   list=$(grep -v '^pkgid' <<<"$list")
-  if [ -z "$list" ]; then echo "no-entry    $name"; count no-entry; continue; fi
+  if [ -z "$list" ]; then echo "no-entry    $name"; count no-entry; return; fi
   while IFS=$'\t' read -r raw entry; do
     if [ "$raw" = "?" ]; then echo "unreadable  $name:$entry"; count unreadable; continue; fi
     if [ $mode = badging ]; then
@@ -142,6 +143,35 @@ for apk in "$corpus"/*.apk "$corpus"/*.jar; do
       count mismatch; failed=1
     fi
   done <<<"$list"
+}
+
+# Split APKs inside .xapk/.apks bundles are checked too.
+unbundle='
+import sys, zipfile, os
+try:
+    z = zipfile.ZipFile(sys.argv[1])
+    for i, n in enumerate(z.namelist()):
+        if n.endswith(".apk"):
+            p = os.path.join(sys.argv[2], "%d.apk" % i)
+            with open(p, "wb") as f:
+                f.write(z.read(n))
+            print(p + "\t" + n)
+except Exception:
+    sys.exit(3)
+'
+
+for apk in "$corpus"/*.apk "$corpus"/*.jar "$corpus"/*.xapk "$corpus"/*.apks; do
+  [ -f "$apk" ] || continue
+  case "$apk" in
+    *.xapk|*.apks)
+      rm -rf "$tmp/b" && mkdir -p "$tmp/b"
+      inner=$(python3 -c "$unbundle" "$apk" "$tmp/b" 2>/dev/null) || { echo "unreadable  $(basename "$apk")"; count unreadable; continue; }
+      while IFS=$'\t' read -r path entry; do
+        [ -n "$path" ] && check_apk "$path" "$(basename "$apk")!$entry"
+      done <<<"$inner"
+      ;;
+    *) check_apk "$apk" "$(basename "$apk")" ;;
+  esac
 done
 echo "---"
 for k in match mismatch aapt-fail panic unreadable no-entry; do

@@ -14,6 +14,12 @@
 //! on. Platform defaults that depend on the target SDK (cleartext allowed
 //! below API 28, user CAs trusted below API 24) are not applied: `None`
 //! means "not declared".
+//!
+//! Anomaly codes: `nsc-bad-root`, `nsc-unknown-element`,
+//! `nsc-duplicate-element`, `nsc-non-boolean` (a boolean attribute stored
+//! as a string: Android ignores it), `nsc-no-domain`, `nsc-empty-domain`,
+//! `nsc-missing-src`, `nsc-unknown-src`, `nsc-bad-pin-digest`,
+//! `nsc-too-deep` (nesting beyond 64 levels is ignored).
 
 use serde::Serialize;
 

@@ -17,7 +17,20 @@
 //!
 //! Reference for the headline values is `aapt dump badging` (aapt 1,
 //! `frameworks/base/tools/aapt/Command.cpp`); its quirks are noted on each
-//! field.
+//! field. Where aapt differs from the device, the model follows the device
+//! and says so: aapt prints only the low 32 bits of the version code;
+//! prints no `sdkVersion` line when `minSdkVersion` is absent (the device
+//! then assumes 1) and the codename string when it is one; finds
+//! attributes by resource ID only (so does this model, with a name
+//! fallback for files without a resource map).
+//!
+//! Anomaly codes: `manifest-missing-root`, `manifest-bad-root`,
+//! `manifest-missing-package`, `manifest-version-code-not-integer`,
+//! `manifest-missing-name` (an element Android skips), `manifest-duplicate-uses-permission`,
+//! `manifest-duplicate-permission`, `manifest-multiple-uses-sdk`,
+//! `manifest-multiple-applications`, `manifest-icon-not-reference`,
+//! `manifest-missing-exported` (API 31+ component with intent filters and
+//! no `android:exported`: the device refuses to install it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -365,6 +378,17 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
+    /// The manifest tag (`activity-alias`…), as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentKind::Activity => "activity",
+            ComponentKind::ActivityAlias => "activity-alias",
+            ComponentKind::Service => "service",
+            ComponentKind::Receiver => "receiver",
+            ComponentKind::Provider => "provider",
+        }
+    }
+
     fn from_tag(tag: &str) -> Option<Self> {
         Some(match tag {
             "activity" => ComponentKind::Activity,
@@ -647,6 +671,14 @@ pub fn qualify_class_name(package: Option<&str>, name: &str) -> String {
     }
 }
 
+/// Names already declared, to flag repeats.
+#[derive(Default)]
+struct Seen {
+    uses_sdk: usize,
+    uses_permissions: BTreeSet<String>,
+    permissions: BTreeSet<String>,
+}
+
 /// Most anomalies recorded per manifest.
 const MAX_ANOMALIES: usize = 256;
 
@@ -679,8 +711,7 @@ impl ManifestReader {
         }
         // `package` is read with getAttributeValue(null, "package"): the raw
         // string of the attribute without namespace.
-        m.package =
-            root.attr_plain("package").and_then(|a| a.raw.clone().or_else(|| a.string.clone()));
+        m.package = root.attr_plain("package").and_then(plain_text);
         if m.package.is_none() {
             self.anomaly("manifest-missing-package", Some(root), "<manifest> has no `package`");
         }
@@ -726,71 +757,23 @@ impl ManifestReader {
         }
         m.unresolved = unresolved;
 
-        let mut seen_uses_sdk = 0usize;
-        let mut seen_permissions = BTreeSet::new();
-        let mut seen_defined = BTreeSet::new();
-        let mut application_seen = false;
+        let mut seen = Seen::default();
         for child in &root.children {
             match child.name.as_str() {
                 "uses-sdk" => {
-                    seen_uses_sdk += 1;
-                    let mut ignored = BTreeMap::new();
+                    seen.uses_sdk += 1;
                     m.uses_sdk = Some(UsesSdk {
                         min_sdk_version: child.attr("minSdkVersion").map(AttrValue::from_attribute),
                         target_sdk_version: child
                             .attr("targetSdkVersion")
                             .map(AttrValue::from_attribute),
-                        max_sdk_version: int_attr(child, "maxSdkVersion", &mut ignored),
+                        max_sdk_version: int_opt(child, "maxSdkVersion"),
                     });
                 }
-                tag @ ("uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m") => {
-                    let kind = match tag {
-                        "uses-permission" => UsesPermissionKind::UsesPermission,
-                        "uses-permission-sdk-23" => UsesPermissionKind::UsesPermissionSdk23,
-                        _ => UsesPermissionKind::UsesPermissionSdkM,
-                    };
-                    let Some(name) = self.name(child) else { continue };
-                    if !seen_permissions.insert(name.clone()) {
-                        self.anomaly(
-                            "manifest-duplicate-uses-permission",
-                            Some(child),
-                            format!("`{name}` is requested more than once (Android ignores the repeats)"),
-                        );
-                    }
-                    let mut ignored = BTreeMap::new();
-                    m.uses_permissions.push(UsesPermission {
-                        name,
-                        kind,
-                        max_sdk_version: int_attr(child, "maxSdkVersion", &mut ignored),
-                        uses_permission_flags: int_attr(child, "usesPermissionFlags", &mut ignored)
-                            .map(uses_permission_flags)
-                            .unwrap_or_default(),
-                        required: bool_attr(child, "required", &mut ignored),
-                        required_feature: text_attr(child, "requiredFeature"),
-                        required_not_feature: text_attr(child, "requiredNotFeature"),
-                        line: child.line,
-                    });
+                "uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m" => {
+                    m.uses_permissions.extend(self.uses_permission(child, &mut seen));
                 }
-                "permission" => {
-                    let Some(name) = self.name(child) else { continue };
-                    if !seen_defined.insert(name.clone()) {
-                        self.anomaly(
-                            "manifest-duplicate-permission",
-                            Some(child),
-                            format!("permission `{name}` is defined more than once"),
-                        );
-                    }
-                    let mut ignored = BTreeMap::new();
-                    let level = int_attr(child, "protectionLevel", &mut ignored);
-                    m.permissions.push(Permission {
-                        name,
-                        protection_level: level,
-                        protection: protection_to_string(level.unwrap_or(0)),
-                        permission_group: text_attr(child, "permissionGroup"),
-                        label: child.attr("label").map(AttrValue::from_attribute),
-                        line: child.line,
-                    });
-                }
+                "permission" => m.permissions.extend(self.permission(child, &mut seen)),
                 "permission-group" => {
                     let Some(name) = self.name(child) else { continue };
                     m.permission_groups.push(PermissionGroup {
@@ -799,66 +782,105 @@ impl ManifestReader {
                         line: child.line,
                     });
                 }
+                "application" if m.application.is_some() => self.anomaly(
+                    "manifest-multiple-applications",
+                    Some(child),
+                    "a second <application> is ignored, as on Android",
+                ),
                 "application" => {
-                    if application_seen {
-                        self.anomaly(
-                            "manifest-multiple-applications",
-                            Some(child),
-                            "a second <application> is ignored, as on Android",
-                        );
-                        continue;
-                    }
-                    application_seen = true;
                     m.application = Some(self.application(child));
-                    for grand in &child.children {
-                        match grand.name.as_str() {
-                            "meta-data" => m.meta_data.extend(self.meta_data(grand)),
-                            "uses-library" | "uses-native-library" => {
-                                let Some(name) = self.name(grand) else { continue };
-                                let mut ignored = BTreeMap::new();
-                                let lib = UsesLibrary {
-                                    name,
-                                    required: bool_attr(grand, "required", &mut ignored)
-                                        .unwrap_or(true),
-                                };
-                                if grand.name == "uses-library" {
-                                    m.uses_libraries.push(lib);
-                                } else {
-                                    m.uses_native_libraries.push(lib);
-                                }
-                            }
-                            tag => {
-                                if let Some(kind) = ComponentKind::from_tag(tag) {
-                                    if let Some(c) = self.component(kind, grand) {
-                                        m.components.push(c);
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    self.application_children(child, &mut m);
                 }
                 "queries" => self.queries(child, &mut m.queries),
-                "uses-feature" => {
-                    let mut ignored = BTreeMap::new();
-                    m.uses_features.push(UsesFeature {
-                        name: text_attr(child, "name"),
-                        required: bool_attr(child, "required", &mut ignored).unwrap_or(true),
-                        gl_es_version: int_attr(child, "glEsVersion", &mut ignored)
-                            .map(|v| v as u32),
-                    });
-                }
+                "uses-feature" => m.uses_features.push(UsesFeature {
+                    name: text_attr(child, "name"),
+                    required: bool_opt(child, "required").unwrap_or(true),
+                    gl_es_version: int_opt(child, "glEsVersion").map(|v| v as u32),
+                }),
                 _ => {}
             }
         }
-        if seen_uses_sdk > 1 {
+        if seen.uses_sdk > 1 {
             self.anomaly(
                 "manifest-multiple-uses-sdk",
                 Some(root),
-                format!("{seen_uses_sdk} <uses-sdk> elements; the last one counts"),
+                format!("{} <uses-sdk> elements; the last one counts", seen.uses_sdk),
             );
         }
         self.exported_defaults(&mut m);
         m
+    }
+
+    fn uses_permission(&mut self, el: &Element, seen: &mut Seen) -> Option<UsesPermission> {
+        let kind = match el.name.as_str() {
+            "uses-permission" => UsesPermissionKind::UsesPermission,
+            "uses-permission-sdk-23" => UsesPermissionKind::UsesPermissionSdk23,
+            _ => UsesPermissionKind::UsesPermissionSdkM,
+        };
+        let name = self.name(el)?;
+        if !seen.uses_permissions.insert(name.clone()) {
+            self.anomaly(
+                "manifest-duplicate-uses-permission",
+                Some(el),
+                format!("`{name}` is requested more than once (Android ignores the repeats)"),
+            );
+        }
+        Some(UsesPermission {
+            name,
+            kind,
+            max_sdk_version: int_opt(el, "maxSdkVersion"),
+            uses_permission_flags: int_opt(el, "usesPermissionFlags")
+                .map(uses_permission_flags)
+                .unwrap_or_default(),
+            required: bool_opt(el, "required"),
+            required_feature: text_attr(el, "requiredFeature"),
+            required_not_feature: text_attr(el, "requiredNotFeature"),
+            line: el.line,
+        })
+    }
+
+    fn permission(&mut self, el: &Element, seen: &mut Seen) -> Option<Permission> {
+        let name = self.name(el)?;
+        if !seen.permissions.insert(name.clone()) {
+            self.anomaly(
+                "manifest-duplicate-permission",
+                Some(el),
+                format!("permission `{name}` is defined more than once"),
+            );
+        }
+        let level = int_opt(el, "protectionLevel");
+        Some(Permission {
+            name,
+            protection_level: level,
+            protection: protection_to_string(level.unwrap_or(0)),
+            permission_group: text_attr(el, "permissionGroup"),
+            label: el.attr("label").map(AttrValue::from_attribute),
+            line: el.line,
+        })
+    }
+
+    /// Meta-data, libraries and components of `<application>`.
+    fn application_children(&mut self, app: &Element, m: &mut Manifest) {
+        for el in &app.children {
+            match el.name.as_str() {
+                "meta-data" => m.meta_data.extend(self.meta_data(el)),
+                tag @ ("uses-library" | "uses-native-library") => {
+                    let Some(name) = self.name(el) else { continue };
+                    let lib =
+                        UsesLibrary { name, required: bool_opt(el, "required").unwrap_or(true) };
+                    if tag == "uses-library" {
+                        m.uses_libraries.push(lib);
+                    } else {
+                        m.uses_native_libraries.push(lib);
+                    }
+                }
+                tag => {
+                    if let Some(kind) = ComponentKind::from_tag(tag) {
+                        m.components.extend(self.component(kind, el));
+                    }
+                }
+            }
+        }
     }
 
     /// The `android:name` of `el` as text, or an anomaly.
@@ -988,7 +1010,7 @@ impl ManifestReader {
             {
                 missing.push((c.offset, format!(
                     "{} `{}` (line {}) has intent filters but no android:exported; Android 12+ refuses to install apps targeting API 31+ like this",
-                    kind_tag(c.kind),
+                    c.kind.as_str(),
                     c.name,
                     c.line
                 )));
@@ -1030,21 +1052,12 @@ impl ManifestReader {
     }
 }
 
-fn kind_tag(kind: ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::Activity => "activity",
-        ComponentKind::ActivityAlias => "activity-alias",
-        ComponentKind::Service => "service",
-        ComponentKind::Receiver => "receiver",
-        ComponentKind::Provider => "provider",
-    }
-}
-
 fn intent_filter(el: &Element) -> IntentFilter {
-    let mut f = IntentFilter::default();
-    let mut ignored = BTreeMap::new();
-    f.priority = int_attr(el, "priority", &mut ignored);
-    f.auto_verify = bool_attr(el, "autoVerify", &mut ignored);
+    let mut f = IntentFilter {
+        priority: int_opt(el, "priority"),
+        auto_verify: bool_opt(el, "autoVerify"),
+        ..IntentFilter::default()
+    };
     for child in &el.children {
         match child.name.as_str() {
             "action" => f.actions.extend(text_attr(child, "name")),
@@ -1103,6 +1116,16 @@ fn int_attr(el: &Element, name: &str, unresolved: &mut BTreeMap<String, u32>) ->
         return None;
     }
     a.as_int()
+}
+
+/// An integer `android:` attribute, references ignored.
+fn int_opt(el: &Element, name: &str) -> Option<i64> {
+    int_attr(el, name, &mut BTreeMap::new())
+}
+
+/// A boolean `android:` attribute, references ignored.
+fn bool_opt(el: &Element, name: &str) -> Option<bool> {
+    bool_attr(el, name, &mut BTreeMap::new())
 }
 
 /// A boolean `android:` attribute; references go to `unresolved`.

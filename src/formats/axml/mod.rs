@@ -2,8 +2,8 @@
 //! layouts, as compiled by aapt/aapt2.
 //!
 //! [`parse`] reads the chunk stream as Android's `ResXMLTree` does
-//! ([`chunks`]), decodes strings through the string pool
-//! ([`stringpool`]), resolves attribute names through the resource-ID map,
+//! (`chunks.rs`), decodes strings through the string pool
+//! (`stringpool.rs`), resolves attribute names through the resource-ID map,
 //! and builds an element tree with an explicit stack. [`manifest`] turns a
 //! manifest tree into a typed [`manifest::Manifest`];
 //! [`Document::to_xmltree`] prints the text of `aapt dump xmltree`.
@@ -16,6 +16,29 @@
 //! Android tolerates (odd header sizes, unknown chunks, trailing bytes, a
 //! wrong file type, a node stream that stops early) is decoded and reported
 //! as an [`Anomaly`] with an `axml-` code.
+//!
+//! Anomaly codes (stable; `offset` is the file offset of the chunk or node):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `axml-bad-file-type` | file header type is not `RES_XML_TYPE` (Android does not check) |
+//! | `axml-odd-header-size` | a file, string-pool or resource-map header of unusual size |
+//! | `axml-trailing-data` | bytes after the size the file header declares (ignored) |
+//! | `axml-unknown-chunk` | a chunk of unknown type before the first node (skipped) |
+//! | `axml-duplicate-string-pool`, `axml-duplicate-resource-map` | a second one replaces the first |
+//! | `axml-unknown-node` | a node of unknown type (skipped, as `nextNode` does) |
+//! | `axml-bad-node` | a node fails validation; the document ends there (`BAD_DOCUMENT`) |
+//! | `axml-bad-string-index` | a string index beyond the pool (value left empty) |
+//! | `axml-bad-string` | a string whose offset or length runs out of the pool |
+//! | `axml-suspect-string` | a string decoded although Android would reject or alter it |
+//! | `axml-missing-element-name` | an element name that cannot be read |
+//! | `axml-odd-attribute-size` | `attributeSize` other than 20 |
+//! | `axml-attribute-out-of-bounds` | attributes run past the end of the file |
+//! | `axml-raw-value-mismatch` | a string attribute whose raw and typed strings differ |
+//! | `axml-renamed-attribute` | `android:` attributes whose name string differs from their resource id (obfuscation) |
+//! | `axml-mismatched-end-element`, `axml-unbalanced-end-element`, `axml-unclosed-element` | broken nesting |
+//! | `axml-multiple-roots`, `axml-text-outside-root` | content outside the root element |
+//! | `axml-anomalies-truncated` | more than 256 anomalies; the rest were counted only |
 //!
 //! ```
 //! # fn demo(bytes: &[u8]) -> Result<(), humiao::formats::axml::AxmlError> {
@@ -147,7 +170,8 @@ pub enum AxmlError {
         limit: usize,
     },
     /// Decoding would produce far more data than the input justifies
-    /// (strings referenced many times, overlapping attributes).
+    /// (strings referenced many times, overlapping attributes): the budget
+    /// is 32 bytes of decoded output per input byte, at least 16 MiB.
     #[error("decoded document would exceed {limit} bytes")]
     TooLarge {
         /// The budget that was exceeded.
@@ -189,7 +213,8 @@ pub struct Attribute {
 
 impl Attribute {
     /// The string value: the typed string for `TYPE_STRING` values (what
-    /// Android's `TypedArray` returns), else `None`.
+    /// Android's `TypedArray` returns), falling back to the raw string when
+    /// the typed index is unreadable; `None` for other types.
     pub fn as_str(&self) -> Option<&str> {
         if self.value.data_type == types::STRING {
             self.string.as_deref().or(self.raw.as_deref())
@@ -322,9 +347,26 @@ pub fn parse(data: &[u8]) -> Result<Parsed<Document>, AxmlError> {
         Err(e) => return Err(e),
     };
     let mut builder = Builder::new(data, &layout, &mut sink);
+    // `ResXMLTree::setTo` already steps to the first known node: if that
+    // step fails (or finds none) the whole file is unreadable, while a bad
+    // node later only ends the document.
+    let mut root_found = false;
     for node in Nodes::new(data, &layout) {
         match node {
-            Ok(node) => builder.node(node)?,
+            Ok(node) => {
+                root_found |= !matches!(node.kind, NodeKind::Unknown { .. });
+                builder.node(node)?;
+            }
+            Err(bad) if !root_found => {
+                let h = bad.header;
+                return Err(AxmlError::BadChunk {
+                    offset: h.offset,
+                    chunk_type: h.chunk_type,
+                    header_size: h.header_size,
+                    size: h.size,
+                    reason: bad.reason,
+                });
+            }
             Err(bad) => {
                 builder.sink.push(
                     "axml-bad-node",
@@ -337,6 +379,9 @@ pub fn parse(data: &[u8]) -> Result<Parsed<Document>, AxmlError> {
                 break;
             }
         }
+    }
+    if !root_found {
+        return Err(AxmlError::NoRootElement { end: layout.end });
     }
     let document = builder.finish();
     Ok(Parsed { value: document, anomalies: sink.into_vec() })
@@ -456,7 +501,7 @@ impl<'a, 's> Builder<'a, 's> {
                     self.sink.push(
                         "axml-suspect-string",
                         Some(at as u64),
-                        format!("string #{idx} ({what}): {why}; Android would not read it"),
+                        format!("string #{idx} ({what}): {why}"),
                     );
                 }
                 Some(s)

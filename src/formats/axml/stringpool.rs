@@ -182,10 +182,13 @@ impl<'a> StringPool<'a> {
         };
         let text = read::utf16le_lossy(bytes);
         if unit(pos + len) != Some(0) {
-            return PoolString::Suspect(text, "string is not 0-terminated");
+            return PoolString::Suspect(
+                text,
+                "string is not 0-terminated (Android reads no string)",
+            );
         }
         if text.contains('\u{FFFD}') && !utf16_has_literal_replacement(bytes) {
-            return PoolString::Suspect(text, "string has an unpaired surrogate");
+            return PoolString::Suspect(text, "string has an unpaired surrogate (shown as U+FFFD)");
         }
         PoolString::Ok(text)
     }
@@ -227,7 +230,7 @@ impl<'a> StringPool<'a> {
                     let bytes = bytes.get(..enc_len.min(bytes.len())).unwrap_or_default();
                     return PoolString::Suspect(
                         android_utf8_to_string(bytes).0,
-                        "string is not 0-terminated",
+                        "string is not 0-terminated (Android reads no string)",
                     );
                 }
             }
@@ -235,16 +238,28 @@ impl<'a> StringPool<'a> {
         let bytes = pool.get(pos..pos + end).unwrap_or_default();
         let (text, utf16_len, overread) = android_utf8_to_string(bytes);
         if overread {
-            return PoolString::Suspect(text, "string has a truncated UTF-8 sequence");
+            return PoolString::Suspect(
+                text,
+                "string ends inside a UTF-8 sequence (Android reads no string)",
+            );
         }
         if utf16_len & 0x7fff != u16_len & 0x7fff {
-            return PoolString::Suspect(text, "string's UTF-16 length does not match its bytes");
+            return PoolString::Suspect(
+                text,
+                "string's UTF-16 length does not match its bytes (Android reads no string)",
+            );
         }
         if truncated_length {
-            return PoolString::Suspect(text, "string's length field was truncated");
+            return PoolString::Suspect(
+                text,
+                "string's length field is truncated to 15 bits (old aapt; Android accepts it)",
+            );
         }
         if std::str::from_utf8(bytes).is_err() {
-            return PoolString::Suspect(text, "string is not valid UTF-8");
+            return PoolString::Suspect(
+                text,
+                "string is not valid UTF-8 (decoded as Android does)",
+            );
         }
         PoolString::Ok(text)
     }

@@ -468,3 +468,36 @@ fn mutations_never_panic() {
         check(&data);
     }
 }
+
+#[test]
+fn a_bad_first_node_makes_the_file_unreadable() {
+    // setTo steps to the first node itself: a namespace node with a 4-byte
+    // extension (8 needed) fails there, not later.
+    let mut f = Fixture::new(false);
+    f.node(0x0100, &[0; 4]);
+    f.start("a", &[]);
+    f.end("a");
+    let e = expect_err(&f.build());
+    assert!(matches!(e, AxmlError::BadChunk { chunk_type: 0x0100, .. }), "{e}");
+    // Only unknown nodes: no root.
+    let mut f = Fixture::new(false);
+    f.node(0x0105, &[0; 4]);
+    f.node(0x0106, &[0; 4]);
+    assert!(matches!(expect_err(&f.build()), AxmlError::NoRootElement { .. }));
+}
+
+/// A node with an absurd header after the root closed, as in the sample of
+/// <https://github.com/androguard/androguard/issues/1137> (type 0x0100,
+/// header size 0x1c01, size 0x45c00): the device never reads that far, so
+/// the document is complete; the node is only an anomaly.
+#[test]
+fn androguard_1137_garbage_node_after_the_root() {
+    let mut f = small_manifest(false);
+    f.nodes.extend_from_slice(&[0x00, 0x01, 0x01, 0x1c, 0x00, 0x5c, 0x04, 0x00]);
+    f.nodes.extend_from_slice(&[0u8; 24]);
+    let p = parse(&f.build()).unwrap();
+    assert_eq!(codes(&p), vec!["axml-bad-node"]);
+    let clean = parse(&small_manifest(false).build()).unwrap();
+    assert_eq!(p.value.root, clean.value.root);
+    assert_eq!(p.value.to_xmltree(), SMALL_XMLTREE);
+}
