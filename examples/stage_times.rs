@@ -27,7 +27,7 @@ fn main() {
     let t = Instant::now();
     let sig = humiao::apk::signing::collect(&data, ar.cd_offset, &[], &[]);
     let signing = t.elapsed();
-    let opts = humiao::scan::ScanOptions { limits: Default::default(), catalog: humiao::catalog::Catalog::embedded().unwrap() };
+    let opts = humiao::scan::ScanOptions::new(humiao::catalog::Catalog::embedded().unwrap());
     let t = Instant::now();
     let ev = humiao::scan::scan_path(std::path::Path::new(&path), &opts).unwrap();
     let full = t.elapsed();

@@ -35,6 +35,16 @@ pub struct ScanOptions {
     pub limits: Limits,
     /// Permission (and later SDK, API) catalogue.
     pub catalog: Catalog,
+    /// Compute SHA-256 of the input and of each APK (default true; the CLI
+    /// always does). Off only for callers that already know the hashes.
+    pub hash: bool,
+}
+
+impl ScanOptions {
+    /// Default limits and hashing, with the given catalogue.
+    pub fn new(catalog: Catalog) -> Self {
+        ScanOptions { limits: Limits::default(), catalog, hash: true }
+    }
 }
 
 /// Why a scan produced no evidence at all.
@@ -94,11 +104,38 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         anomalies.push(LocatedAnomaly::new(&outer, "bundle", a.clone()));
     }
     let single = c.kind == apk::ContainerKind::Apk;
+    // Hashing reads every byte of the input while decoding reads only a few
+    // entries: on two cores the hash runs beside the decoding instead of
+    // before it. For a single APK the input hash is the APK's hash.
+    let (hashes, scanned) = std::thread::scope(|scope| {
+        let hasher = scope.spawn(|| {
+            if !opts.hash {
+                return (None, Vec::new());
+            }
+            let input = c.input_bytes().map(apk::sha256_hex);
+            let per_apk: Vec<String> = if single {
+                input.iter().cloned().collect()
+            } else {
+                c.apks.iter().map(|b| apk::sha256_hex(b.bytes())).collect()
+            };
+            (input, per_apk)
+        });
+        let mut results = Vec::with_capacity(c.apks.len());
+        for blob in &c.apks {
+            results.push(scan_apk(blob, &opts.limits, &mut anomalies, &mut damage));
+        }
+        // A panic in the hasher is a bug; surface it like any other panic.
+        let hashes = hasher.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (hashes, results)
+    });
+    let (input_sha256, apk_hashes) = hashes;
     let mut scans = Vec::new();
-    for blob in &c.apks {
-        let reuse_sha = if single { c.sha256.clone() } else { None };
-        match scan_apk(blob, reuse_sha, &opts.limits, &mut anomalies, &mut damage) {
-            Ok(s) => scans.push(s),
+    for ((blob, result), sha) in c.apks.iter().zip(scanned).zip(apk_hashes.into_iter().map(Some).chain(std::iter::repeat(None))) {
+        match result {
+            Ok(mut s) => {
+                s.file.sha256 = sha.unwrap_or_default();
+                scans.push(s);
+            }
             Err(f) if c.apks.len() == 1 => {
                 return Err(ScanError::Base { apk: None, part: f.part, message: f.message });
             }
@@ -243,7 +280,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             path: c.path.display().to_string(),
             kind: c.kind,
             size: c.size,
-            sha256: c.sha256.clone(),
+            sha256: input_sha256,
             apks,
         },
         app,
@@ -332,7 +369,6 @@ fn read_entry<'a>(
 
 fn scan_apk(
     blob: &ApkBlob,
-    sha256: Option<String>,
     limits: &Limits,
     anomalies: &mut Vec<LocatedAnomaly>,
     damage: &mut Vec<Damage>,
@@ -444,13 +480,27 @@ fn scan_apk(
         }
     });
 
+    // Statistics from the type and config tables alone: decoding every
+    // string only to count them cost more than the rest of the scan.
     let resources = table.as_ref().map(|t| {
         let mut locales = BTreeSet::new();
         let mut string_count = 0;
-        for (_, locale, _) in t.string_resources() {
-            string_count += 1;
-            if !locale.is_empty() {
-                locales.insert(locale);
+        for p in t.packages() {
+            for ty in p.types() {
+                if p.type_name(ty.id()).as_deref() != Some("string") {
+                    continue;
+                }
+                for chunk in ty.configs() {
+                    let n = chunk
+                        .entries()
+                        .filter(|(_, e)| matches!(e.data, arsc::EntryData::Simple(v) if v.data_type == crate::formats::resvalue::types::STRING))
+                        .count();
+                    string_count += n;
+                    let locale = chunk.config().bcp47();
+                    if n > 0 && !locale.is_empty() {
+                        locales.insert(locale);
+                    }
+                }
             }
         }
         ResourceFacts {
@@ -466,7 +516,7 @@ fn scan_apk(
         role: ApkRole::Base,
         split: manifest.split.as_ref().and_then(|s| s.split.clone()),
         size: bytes.len() as u64,
-        sha256: sha256.unwrap_or_else(|| apk::sha256_hex(bytes)),
+        sha256: String::new(), // filled in from the hashing thread
         package: manifest.package.clone(),
     };
     Ok(ApkScan { file, manifest, labels, version_name, security_config, signing, resources })

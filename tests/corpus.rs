@@ -171,7 +171,7 @@ fn golden(row: &Row, suffix: &str) -> Option<String> {
 #[test]
 fn identity_permissions_labels_and_signers_match_android_tools() {
     let skip_corpus = std::env::var_os("HUMIAO_SKIP_CORPUS").is_some();
-    let opts = ScanOptions { limits: Default::default(), catalog: Catalog::embedded().unwrap() };
+    let opts = ScanOptions::new(Catalog::embedded().unwrap());
     let tmp = std::env::temp_dir().join(format!("humiao-corpus-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     let mut failures = Vec::new();

@@ -40,7 +40,7 @@ fn rng(seed: &mut u64) -> u64 {
 
 #[test]
 fn truncations_never_panic() {
-    let opts = ScanOptions { limits: Limits::default(), catalog: Catalog::embedded().unwrap() };
+    let opts = ScanOptions::new(Catalog::embedded().unwrap());
     for (name, data) in samples() {
         // Every offset near the end (where the zip directories live), and a
         // stride through the rest.
@@ -55,7 +55,7 @@ fn truncations_never_panic() {
 
 #[test]
 fn byte_flips_never_panic() {
-    let opts = ScanOptions { limits: Limits::default(), catalog: Catalog::embedded().unwrap() };
+    let opts = ScanOptions::new(Catalog::embedded().unwrap());
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for (name, data) in samples() {
         for round in 0..400 {
@@ -93,7 +93,7 @@ fn declared_sizes_are_not_trusted() {
         let comment = u16::from_le_bytes([m[pos + 32], m[pos + 33]]) as usize;
         pos += 46 + name_len + extra + comment;
     }
-    let opts = ScanOptions { limits: Limits::default(), catalog: Catalog::embedded().unwrap() };
+    let opts = ScanOptions::new(Catalog::embedded().unwrap());
     let c = open_bytes("patched.apk", m, &opts.limits).unwrap();
     let ev = scan_container(&c, &opts).expect("still decodes: the deflate stream is intact");
     assert!(ev.anomalies.iter().any(|a| a.code == "zip-size-mismatch"), "{:?}", ev.anomalies);

@@ -163,16 +163,23 @@ pub struct Container {
     pub kind: ContainerKind,
     /// Size in bytes of the input file (sum of APKs for a directory).
     pub size: u64,
-    /// SHA-256 of the input file (`None` for a directory).
-    pub sha256: Option<String>,
     /// The APKs, base first when it can be told from names.
     pub apks: Vec<ApkBlob>,
+    /// The input file's bytes (`None` for a directory).
+    input: Option<Arc<Backing>>,
     /// `manifest.json` of an XAPK, raw.
     pub xapk_manifest: Option<serde_json::Value>,
     /// Anomalies of the outer bundle's zip layer.
     pub anomalies: Vec<Anomaly>,
     /// Bundle entries that are neither APKs nor known metadata.
     pub other_entries: Vec<String>,
+}
+
+impl Container {
+    /// The whole input file (`None` for a directory of splits).
+    pub fn input_bytes(&self) -> Option<&[u8]> {
+        self.input.as_deref().map(Backing::bytes)
+    }
 }
 
 /// Lowercase hex SHA-256 of `data`.
@@ -207,7 +214,6 @@ pub fn open_bytes(name: &str, data: Vec<u8>, limits: &Limits) -> Result<Containe
 fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<Container, OpenError> {
     let bytes = backing.bytes();
     let size = bytes.len() as u64;
-    let sha256 = Some(sha256_hex(bytes));
     let parsed = Archive::parse(bytes)?;
     let archive = &parsed.value;
     let has = |n: &str| archive.find(n).is_some();
@@ -220,8 +226,8 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
             path: path.to_path_buf(),
             kind: ContainerKind::Apk,
             size,
-            sha256,
             apks: vec![ApkBlob { name: file_name(path), data: BlobData::Whole(backing.clone()) }],
+            input: Some(backing.clone()),
             xapk_manifest: None,
             anomalies: Vec::new(), // the APK's own zip anomalies are reported per APK
             other_entries: Vec::new(),
@@ -278,8 +284,8 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
         path: path.to_path_buf(),
         kind,
         size,
-        sha256,
         apks,
+        input: Some(backing.clone()),
         xapk_manifest,
         anomalies,
         other_entries,
@@ -324,8 +330,8 @@ fn open_dir(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
         path: path.to_path_buf(),
         kind: ContainerKind::SplitDirectory,
         size,
-        sha256: None,
         apks,
+        input: None,
         xapk_manifest: None,
         anomalies,
         other_entries: Vec::new(),

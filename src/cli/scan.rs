@@ -72,7 +72,7 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let opts = ScanOptions { limits: a.input_args.limits(), catalog };
+    let opts = ScanOptions { limits: a.input_args.limits(), catalog, hash: true };
     let path = shown(&a.input);
     match scan_path(&a.input, &opts) {
         Ok(ev) => {

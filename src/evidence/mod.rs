@@ -232,7 +232,8 @@ pub struct Resources {
     pub packages: Vec<String>,
     /// Locales with at least one string (`zh-CN`, `en`, …), over all APKs.
     pub locales: Vec<String>,
-    /// Number of string values over all configurations and APKs.
+    /// Number of `string` resources with a string value, counted over all
+    /// configurations and APKs (each locale's copy counts).
     pub string_count: usize,
 }
 
