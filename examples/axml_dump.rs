@@ -61,13 +61,19 @@ fn main() -> ExitCode {
             }
         }
         "--package-id" => {
-            let id =
-                args.get(2).and_then(|s| u8::from_str_radix(s.trim_start_matches("0x"), 16).ok());
+            let id = args
+                .get(2)
+                .and_then(|s| u8::from_str_radix(s.trim_start_matches("0x"), 16).ok());
             let Some(id) = id else {
                 eprintln!("--package-id needs a hex byte");
                 return ExitCode::from(2);
             };
-            print!("{}", doc.to_xmltree_with(&XmlTreeOptions { assigned_package_id: Some(id) }));
+            print!(
+                "{}",
+                doc.to_xmltree_with(&XmlTreeOptions {
+                    assigned_package_id: Some(id)
+                })
+            );
         }
         _ => print!("{}", doc.to_xmltree()),
     }
@@ -81,7 +87,9 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 /// `ResTable::normalizeForOutput` on a C string.
 fn norm(s: &str) -> String {
     let s = s.split('\0').next().unwrap_or("");
-    s.replace('\\', "\\\\").replace('\n', "\\n").replace('"', "\\\"")
+    s.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('"', "\\\"")
 }
 
 /// The subset of `aapt dump badging` that the model covers, printed the way
@@ -93,7 +101,11 @@ fn badging(m: &Manifest) -> String {
         Some(v) if v > 0 => v.to_string(),
         _ => String::new(),
     };
-    let vn = m.version_name.as_ref().and_then(AttrValue::to_text).unwrap_or_default();
+    let vn = m
+        .version_name
+        .as_ref()
+        .and_then(AttrValue::to_text)
+        .unwrap_or_default();
     out.push_str(&format!(
         "package: name='{}' versionCode='{vc}' versionName='{}'\n",
         norm(m.package.as_deref().unwrap_or("")),
@@ -116,7 +128,10 @@ fn badging(m: &Manifest) -> String {
         }
     }
     for p in &m.uses_permissions {
-        let max = p.max_sdk_version.filter(|v| *v != -1).map(|v| format!(" maxSdkVersion='{v}'"));
+        let max = p
+            .max_sdk_version
+            .filter(|v| *v != -1)
+            .map(|v| format!(" maxSdkVersion='{v}'"));
         let max = max.unwrap_or_default();
         match p.kind {
             UsesPermissionKind::UsesPermission => {
@@ -129,10 +144,16 @@ fn badging(m: &Manifest) -> String {
                 }
                 out.push('\n');
                 if p.required == Some(false) {
-                    out.push_str(&format!("optional-permission: name='{}'{max}\n", norm(&p.name)));
+                    out.push_str(&format!(
+                        "optional-permission: name='{}'{max}\n",
+                        norm(&p.name)
+                    ));
                 }
             }
-            _ => out.push_str(&format!("uses-permission-sdk-23: name='{}'{max}\n", norm(&p.name))),
+            _ => out.push_str(&format!(
+                "uses-permission-sdk-23: name='{}'{max}\n",
+                norm(&p.name)
+            )),
         }
     }
     out

@@ -4,7 +4,9 @@
 //! from hashing; the product always hashes.
 fn main() -> std::process::ExitCode {
     let path = std::env::args_os().nth(1).expect("usage: decode_only APK");
-    let mut opts = humiao::scan::ScanOptions::new(humiao::catalog::Catalog::embedded().expect("embedded catalogue"));
+    let mut opts = humiao::scan::ScanOptions::new(
+        humiao::catalog::Catalog::embedded().expect("embedded catalogue"),
+    );
     opts.hash = false;
     match humiao::scan::scan_path(std::path::Path::new(&path), &opts) {
         Ok(ev) => {

@@ -13,12 +13,16 @@ fn main() {
     let ar = humiao::apk::zip::Archive::parse(&data).unwrap().value;
     let zip = t.elapsed();
     let t = Instant::now();
-    let m = ar.read(ar.find("AndroidManifest.xml").unwrap(), 1 << 30).unwrap();
+    let m = ar
+        .read(ar.find("AndroidManifest.xml").unwrap(), 1 << 30)
+        .unwrap();
     let doc = humiao::formats::axml::parse(&m).unwrap();
     let _man = humiao::formats::axml::manifest::Manifest::from_document(&doc.value);
     let manifest = t.elapsed();
     let t = Instant::now();
-    let a = ar.read(ar.find("resources.arsc").unwrap(), 1 << 30).unwrap();
+    let a = ar
+        .read(ar.find("resources.arsc").unwrap(), 1 << 30)
+        .unwrap();
     let tab = humiao::formats::arsc::parse(&a).unwrap();
     let arsc = t.elapsed();
     let t = Instant::now();

@@ -5,7 +5,11 @@ fn main() {
     let data = std::fs::read(&path).unwrap();
     for i in 0..5 {
         let t = std::time::Instant::now();
-        let n = humiao::apk::zip::Archive::parse(&data).unwrap().value.entries().len();
+        let n = humiao::apk::zip::Archive::parse(&data)
+            .unwrap()
+            .value
+            .entries()
+            .len();
         println!("run {i}: {n} entries in {:?}", t.elapsed());
     }
 }

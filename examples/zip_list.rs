@@ -19,7 +19,10 @@ fn main() {
                     }
                 }
                 let codes: Vec<_> = p.anomalies.iter().map(|a| a.code).collect();
-                println!("{path}\t{}\tread_errors={read_err}\t{codes:?}", p.value.entries().len());
+                println!(
+                    "{path}\t{}\tread_errors={read_err}\t{codes:?}",
+                    p.value.entries().len()
+                );
             }
             Err(e) => println!("{path}\tERR\t{e}"),
         }

@@ -15,8 +15,8 @@ use crate::apk::zip::{Archive, Entry};
 use crate::apk::{self, ApkBlob, Container, Limits, OpenError};
 use crate::catalog::Catalog;
 use crate::evidence::{
-    merge_permissions, ApkFile, ApkRole, App, CleartextSource, Damage, Evidence, Input, LocatedAnomaly, Network,
-    Resources, SecurityConfig, SplitEvidence, Tool, SCHEMA_VERSION,
+    merge_permissions, ApkFile, ApkRole, App, CleartextSource, Damage, Evidence, Input,
+    LocatedAnomaly, Network, Resources, SecurityConfig, SplitEvidence, Tool, SCHEMA_VERSION,
 };
 use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
@@ -43,7 +43,11 @@ pub struct ScanOptions {
 impl ScanOptions {
     /// Default limits and hashing, with the given catalogue.
     pub fn new(catalog: Catalog) -> Self {
-        ScanOptions { limits: Limits::default(), catalog, hash: true }
+        ScanOptions {
+            limits: Limits::default(),
+            catalog,
+            hash: true,
+        }
     }
 }
 
@@ -125,25 +129,46 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             results.push(scan_apk(blob, &opts.limits, &mut anomalies, &mut damage));
         }
         // A panic in the hasher is a bug; surface it like any other panic.
-        let hashes = hasher.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let hashes = hasher
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (hashes, results)
     });
     let (input_sha256, apk_hashes) = hashes;
     let mut scans = Vec::new();
-    for ((blob, result), sha) in c.apks.iter().zip(scanned).zip(apk_hashes.into_iter().map(Some).chain(std::iter::repeat(None))) {
+    for ((blob, result), sha) in c.apks.iter().zip(scanned).zip(
+        apk_hashes
+            .into_iter()
+            .map(Some)
+            .chain(std::iter::repeat(None)),
+    ) {
         match result {
             Ok(mut s) => {
                 s.file.sha256 = sha.unwrap_or_default();
                 scans.push(s);
             }
             Err(f) if c.apks.len() == 1 => {
-                return Err(ScanError::Base { apk: None, part: f.part, message: f.message });
+                return Err(ScanError::Base {
+                    apk: None,
+                    part: f.part,
+                    message: f.message,
+                });
             }
-            Err(f) => damage.push(Damage { apk: blob.name.clone(), part: f.part, message: f.message }),
+            Err(f) => damage.push(Damage {
+                apk: blob.name.clone(),
+                part: f.part,
+                message: f.message,
+            }),
         }
     }
     // The base is the APK without a `split` attribute.
-    let mut base_idx = scans.iter().position(|s| s.manifest.split.as_ref().and_then(|x| x.split.as_ref()).is_none());
+    let mut base_idx = scans.iter().position(|s| {
+        s.manifest
+            .split
+            .as_ref()
+            .and_then(|x| x.split.as_ref())
+            .is_none()
+    });
     if base_idx.is_none() && single && scans.len() == 1 {
         // A split APK scanned on its own: report it as itself.
         base_idx = Some(0);
@@ -207,7 +232,12 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
 
     // Config splits hold localized values of the base's resources but no
     // <application> of their own: resolve the base's label id in them.
-    let label_ref = base.manifest.application.as_ref().and_then(|a| a.label.as_ref()).and_then(|l| l.as_reference());
+    let label_ref = base
+        .manifest
+        .application
+        .as_ref()
+        .and_then(|a| a.label.as_ref())
+        .and_then(|l| l.as_reference());
     let mut labels = base.labels.clone();
     for s in &scans {
         let from_split = match (label_ref, c.apks.iter().find(|b| b.name == s.file.name)) {
@@ -219,7 +249,8 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         }
     }
     let m = &base.manifest;
-    let min_sdk = sdk_level(m.uses_sdk.as_ref().and_then(|u| u.min_sdk_version.as_ref())).or(Some(1));
+    let min_sdk =
+        sdk_level(m.uses_sdk.as_ref().and_then(|u| u.min_sdk_version.as_ref())).or(Some(1));
     let app = App {
         package: package.clone(),
         version_code: m.version_code,
@@ -246,7 +277,10 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         resources.present = true;
         resources.packages = r.packages.clone();
     }
-    for r in std::iter::once(&base).chain(scans.iter()).filter_map(|s| s.resources.as_ref()) {
+    for r in std::iter::once(&base)
+        .chain(scans.iter())
+        .filter_map(|s| s.resources.as_ref())
+    {
         locales.extend(r.locales.iter().cloned());
         resources.string_count += r.string_count;
     }
@@ -262,7 +296,12 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
                 config_for_split: sp.and_then(|x| x.config_for_split.clone()),
                 is_feature_split: sp.and_then(|x| x.is_feature_split).unwrap_or(false),
                 components: s.manifest.components.clone(),
-                uses_permissions: s.manifest.uses_permissions.iter().map(|p| p.name.clone()).collect(),
+                uses_permissions: s
+                    .manifest
+                    .uses_permissions
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect(),
                 signer_sha256: signer_set(s.signing.as_ref()).into_iter().collect(),
             }
         })
@@ -298,10 +337,16 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
 /// Localized values of resource `id` in a split's resource table (errors
 /// were already recorded when the split was scanned).
 fn split_strings(blob: &ApkBlob, id: u32, limits: &Limits) -> BTreeMap<String, String> {
-    let Ok(archive) = Archive::parse(blob.bytes()) else { return BTreeMap::new() };
+    let Ok(archive) = Archive::parse(blob.bytes()) else {
+        return BTreeMap::new();
+    };
     let archive = archive.value;
-    let Some(e) = archive.find("resources.arsc") else { return BTreeMap::new() };
-    let Ok(data) = archive.read(e, MAX_XML.min(limits.max_entry_size).max(512 << 20)) else { return BTreeMap::new() };
+    let Some(e) = archive.find("resources.arsc") else {
+        return BTreeMap::new();
+    };
+    let Ok(data) = archive.read(e, MAX_XML.min(limits.max_entry_size).max(512 << 20)) else {
+        return BTreeMap::new();
+    };
     match arsc::parse(&data) {
         Ok(t) => t.value.localized_strings(id),
         Err(_) => BTreeMap::new(),
@@ -309,11 +354,19 @@ fn split_strings(blob: &ApkBlob, id: u32, limits: &Limits) -> BTreeMap<String, S
 }
 
 fn file_label(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
 }
 
 fn signer_set(s: Option<&SigningInfo>) -> BTreeSet<String> {
-    s.map(|s| s.signers.iter().map(|x| x.certificate.sha256.clone()).collect()).unwrap_or_default()
+    s.map(|s| {
+        s.signers
+            .iter()
+            .map(|x| x.certificate.sha256.clone())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// An SDK level as Android's package parser reads it: an integer, or a
@@ -326,8 +379,15 @@ fn sdk_level(v: Option<&AttrValue>) -> Option<i64> {
     }
 }
 
-fn network_evidence(m: &Manifest, target_sdk: Option<i64>, security_config: Option<SecurityConfig>) -> Network {
-    let attr = m.application.as_ref().and_then(|a| a.uses_cleartext_traffic);
+fn network_evidence(
+    m: &Manifest,
+    target_sdk: Option<i64>,
+    security_config: Option<SecurityConfig>,
+) -> Network {
+    let attr = m
+        .application
+        .as_ref()
+        .and_then(|a| a.uses_cleartext_traffic);
     // Platform default: cleartext allowed below API 28
     // (https://developer.android.com/privacy-and-security/security-config#CleartextTrafficPermitted).
     let platform_default = target_sdk.is_none_or(|t| t < 28);
@@ -375,7 +435,10 @@ fn scan_apk(
 ) -> Result<ApkScan, ApkFailure> {
     let bytes = blob.bytes();
     let name = blob.name.clone();
-    let fail = |part: &str, message: String| ApkFailure { part: part.into(), message };
+    let fail = |part: &str, message: String| ApkFailure {
+        part: part.into(),
+        message,
+    };
     let parsed = Archive::parse(bytes).map_err(|e| fail("zip", e.to_string()))?;
     for a in parsed.anomalies {
         anomalies.push(LocatedAnomaly::new(&name, "zip", a));
@@ -383,11 +446,20 @@ fn scan_apk(
     let archive = parsed.value;
 
     // Manifest: required.
-    let me = archive
-        .find("AndroidManifest.xml")
-        .ok_or_else(|| fail("AndroidManifest.xml", "no AndroidManifest.xml in the APK".into()))?;
-    let mdata = read_entry(&archive, me, MAX_XML.min(limits.max_entry_size), &name, anomalies)
-        .map_err(|e| fail("AndroidManifest.xml", e.to_string()))?;
+    let me = archive.find("AndroidManifest.xml").ok_or_else(|| {
+        fail(
+            "AndroidManifest.xml",
+            "no AndroidManifest.xml in the APK".into(),
+        )
+    })?;
+    let mdata = read_entry(
+        &archive,
+        me,
+        MAX_XML.min(limits.max_entry_size),
+        &name,
+        anomalies,
+    )
+    .map_err(|e| fail("AndroidManifest.xml", e.to_string()))?;
     let doc = axml::parse(&mdata).map_err(|e| fail("AndroidManifest.xml", e.to_string()))?;
     for a in doc.anomalies {
         anomalies.push(LocatedAnomaly::new(&name, "AndroidManifest.xml", a));
@@ -400,10 +472,20 @@ fn scan_apk(
 
     // Resources: optional; damage is recorded and the scan goes on.
     let arsc_data = match archive.find("resources.arsc") {
-        Some(e) => match read_entry(&archive, e, MAX_XML.min(limits.max_entry_size).max(512 << 20), &name, anomalies) {
+        Some(e) => match read_entry(
+            &archive,
+            e,
+            MAX_XML.min(limits.max_entry_size).max(512 << 20),
+            &name,
+            anomalies,
+        ) {
             Ok(d) => Some(d),
             Err(err) => {
-                damage.push(Damage { apk: name.clone(), part: "resources.arsc".into(), message: err.to_string() });
+                damage.push(Damage {
+                    apk: name.clone(),
+                    part: "resources.arsc".into(),
+                    message: err.to_string(),
+                });
                 None
             }
         },
@@ -417,7 +499,11 @@ fn scan_apk(
             Some(t.value)
         }
         Some(Err(err)) => {
-            damage.push(Damage { apk: name.clone(), part: "resources.arsc".into(), message: err.to_string() });
+            damage.push(Damage {
+                apk: name.clone(),
+                part: "resources.arsc".into(),
+                message: err.to_string(),
+            });
             None
         }
         None => None,
@@ -442,43 +528,58 @@ fn scan_apk(
         None => None,
     };
 
-    let security_config = application.and_then(|a| a.network_security_config).map(|id| {
-        let file = table.as_ref().and_then(|t| t.resolve_file(id));
-        let config = file.as_deref().and_then(|f| {
-            let part = f.to_owned();
-            let e = archive.find(f)?;
-            let data = match read_entry(&archive, e, MAX_XML, &name, anomalies) {
-                Ok(d) => d,
-                Err(err) => {
-                    damage.push(Damage { apk: name.clone(), part, message: err.to_string() });
-                    return None;
-                }
-            };
-            match axml::parse(&data) {
-                Ok(d) => {
-                    let nsc = NetworkSecurityConfig::from_document(&d.value);
-                    for a in d.anomalies.into_iter().chain(nsc.anomalies) {
-                        anomalies.push(LocatedAnomaly::new(&name, &part, a));
+    let security_config = application
+        .and_then(|a| a.network_security_config)
+        .map(|id| {
+            let file = table.as_ref().and_then(|t| t.resolve_file(id));
+            let config = file.as_deref().and_then(|f| {
+                let part = f.to_owned();
+                let e = archive.find(f)?;
+                let data = match read_entry(&archive, e, MAX_XML, &name, anomalies) {
+                    Ok(d) => d,
+                    Err(err) => {
+                        damage.push(Damage {
+                            apk: name.clone(),
+                            part,
+                            message: err.to_string(),
+                        });
+                        return None;
                     }
-                    Some(nsc.value)
+                };
+                match axml::parse(&data) {
+                    Ok(d) => {
+                        let nsc = NetworkSecurityConfig::from_document(&d.value);
+                        for a in d.anomalies.into_iter().chain(nsc.anomalies) {
+                            anomalies.push(LocatedAnomaly::new(&name, &part, a));
+                        }
+                        Some(nsc.value)
+                    }
+                    Err(err) => {
+                        damage.push(Damage {
+                            apk: name.clone(),
+                            part,
+                            message: err.to_string(),
+                        });
+                        None
+                    }
                 }
-                Err(err) => {
-                    damage.push(Damage { apk: name.clone(), part, message: err.to_string() });
-                    None
-                }
+            });
+            SecurityConfig {
+                resource: format!("{id:#010x}"),
+                trusts_user_certs: config.as_ref().is_some_and(|c| c.trusts_user_certs()),
+                cleartext_domains: config
+                    .as_ref()
+                    .map(|c| {
+                        c.cleartext_permitted_domains()
+                            .into_iter()
+                            .map(|d| d.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                file,
+                config,
             }
         });
-        SecurityConfig {
-            resource: format!("{id:#010x}"),
-            trusts_user_certs: config.as_ref().is_some_and(|c| c.trusts_user_certs()),
-            cleartext_domains: config
-                .as_ref()
-                .map(|c| c.cleartext_permitted_domains().into_iter().map(|d| d.name.clone()).collect())
-                .unwrap_or_default(),
-            file,
-            config,
-        }
-    });
 
     // Statistics from the type and config tables alone: decoding every
     // string only to count them cost more than the rest of the scan.
@@ -519,14 +620,28 @@ fn scan_apk(
         sha256: String::new(), // filled in from the hashing thread
         package: manifest.package.clone(),
     };
-    Ok(ApkScan { file, manifest, labels, version_name, security_config, signing, resources })
+    Ok(ApkScan {
+        file,
+        manifest,
+        labels,
+        version_name,
+        security_config,
+        signing,
+        resources,
+    })
 }
 
-fn read_signing(archive: &Archive<'_>, apk: &str, anomalies: &mut Vec<LocatedAnomaly>) -> SigningInfo {
+fn read_signing(
+    archive: &Archive<'_>,
+    apk: &str,
+    anomalies: &mut Vec<LocatedAnomaly>,
+) -> SigningInfo {
     let mut blocks = Vec::new();
     let mut sf_names = Vec::new();
     for e in archive.entries() {
-        let Some(rest) = e.name.strip_prefix("META-INF/") else { continue };
+        let Some(rest) = e.name.strip_prefix("META-INF/") else {
+            continue;
+        };
         if rest.contains('/') {
             continue;
         }
@@ -544,8 +659,11 @@ fn read_signing(archive: &Archive<'_>, apk: &str, anomalies: &mut Vec<LocatedAno
             sf_names.push(e.name.clone());
         }
     }
-    let sections =
-        ZipSections { cd_offset: archive.cd_offset, cd_size: archive.cd_size, eocd_offset: archive.eocd_offset };
+    let sections = ZipSections {
+        cd_offset: archive.cd_offset,
+        cd_size: archive.cd_size,
+        eocd_offset: archive.eocd_offset,
+    };
     let parsed = signing::collect_in_zip(archive.bytes(), sections, &blocks, &sf_names);
     for a in parsed.anomalies {
         anomalies.push(LocatedAnomaly::new(apk, "signing", a));

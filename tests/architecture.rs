@@ -40,17 +40,32 @@ fn check(module: &str, forbidden: &[&str]) {
 
 #[test]
 fn formats_are_pure() {
-    check("formats", &["apk", "catalog", "evidence", "rules", "report", "batch", "cli", "scan"]);
+    check(
+        "formats",
+        &[
+            "apk", "catalog", "evidence", "rules", "report", "batch", "cli", "scan",
+        ],
+    );
 }
 
 #[test]
 fn container_knows_only_formats() {
-    check("apk", &["catalog", "evidence", "rules", "report", "batch", "cli", "scan"]);
+    check(
+        "apk",
+        &[
+            "catalog", "evidence", "rules", "report", "batch", "cli", "scan",
+        ],
+    );
 }
 
 #[test]
 fn catalog_is_data_only() {
-    check("catalog", &["apk", "formats", "evidence", "rules", "report", "batch", "cli", "scan"]);
+    check(
+        "catalog",
+        &[
+            "apk", "formats", "evidence", "rules", "report", "batch", "cli", "scan",
+        ],
+    );
 }
 
 #[test]
@@ -66,7 +81,11 @@ fn formats_do_no_io() {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for bad in ["std::fs", "std::net", "std::process"] {
-            assert!(!text.contains(bad), "{} uses {bad}: parsers take bytes, not files", f.display());
+            assert!(
+                !text.contains(bad),
+                "{} uses {bad}: parsers take bytes, not files",
+                f.display()
+            );
         }
     }
 }

@@ -30,8 +30,13 @@ fn stderr(o: &Output) -> String {
 
 fn json_scan(path: &str) -> (Value, Output) {
     let o = humiao(&["scan", "--format", "json", path]);
-    let v: Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{path}: stdout is not JSON ({e}): {}\nstderr: {}", stdout(&o), stderr(&o)));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{path}: stdout is not JSON ({e}): {}\nstderr: {}",
+            stdout(&o),
+            stderr(&o)
+        )
+    });
     (v, o)
 }
 
@@ -83,12 +88,20 @@ fn kidsdemo_json_equals_ground_truth() {
         .as_array()
         .unwrap()
         .iter()
-        .chain(e["permissions"]["uses_permission_sdk_23"].as_array().unwrap())
+        .chain(
+            e["permissions"]["uses_permission_sdk_23"]
+                .as_array()
+                .unwrap(),
+        )
         .map(|p| p["name"].as_str().unwrap().to_string())
         .collect();
     want.sort();
-    let got: Vec<String> =
-        v["permissions"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    let got: Vec<String> = v["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(got, want);
     let dangerous: Vec<&str> = v["permissions"]
         .as_array()
@@ -106,7 +119,12 @@ fn kidsdemo_json_equals_ground_truth() {
             "android.permission.WRITE_EXTERNAL_STORAGE"
         ]
     );
-    let wes = v["permissions"].as_array().unwrap().iter().find(|p| p["name"] == "android.permission.WRITE_EXTERNAL_STORAGE").unwrap();
+    let wes = v["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "android.permission.WRITE_EXTERNAL_STORAGE")
+        .unwrap();
     assert_eq!(wes["max_sdk_version"], 28);
 
     // Components: names and effective exported state.
@@ -120,7 +138,10 @@ fn kidsdemo_json_equals_ground_truth() {
         assert_eq!(ours["kind"], c["kind"], "{}", c["name"]);
         assert_eq!(ours["exported_effective"], c["exported"], "{}", c["name"]);
     }
-    assert_eq!(v["manifest"]["components"].as_array().unwrap().len(), e["components"].as_array().unwrap().len());
+    assert_eq!(
+        v["manifest"]["components"].as_array().unwrap().len(),
+        e["components"].as_array().unwrap().len()
+    );
 
     // Network: the config overrides usesCleartextTraffic=true.
     assert_eq!(v["network"]["uses_cleartext_traffic"], true);
@@ -129,7 +150,10 @@ fn kidsdemo_json_equals_ground_truth() {
     let sc = &v["network"]["security_config"];
     assert_eq!(sc["file"], e["application"]["network_security_config_path"]);
     assert_eq!(sc["trusts_user_certs"], true);
-    assert_eq!(sc["cleartext_domains"], serde_json::json!(["example-tracker.test"]));
+    assert_eq!(
+        sc["cleartext_domains"],
+        serde_json::json!(["example-tracker.test"])
+    );
 
     // Signing.
     let s = &v["signing"];
@@ -137,8 +161,14 @@ fn kidsdemo_json_equals_ground_truth() {
     assert_eq!(s["schemes"]["v2"], true);
     assert_eq!(s["schemes"]["v3"], true);
     assert_eq!(s["signers"].as_array().unwrap().len(), 1);
-    assert_eq!(s["signers"][0]["certificate"]["sha256"], e["signing"]["signer_cert_sha256"]);
-    assert_eq!(s["signers"][0]["certificate"]["subject"], e["signing"]["signer_dn"]);
+    assert_eq!(
+        s["signers"][0]["certificate"]["sha256"],
+        e["signing"]["signer_cert_sha256"]
+    );
+    assert_eq!(
+        s["signers"][0]["certificate"]["subject"],
+        e["signing"]["signer_dn"]
+    );
 
     assert_eq!(v["anomalies"], serde_json::json!([]));
     assert_eq!(v["damage"], serde_json::json!([]));
@@ -155,7 +185,10 @@ fn malformed_inputs_fail_with_one_clear_line() {
         ("no-eocd.apk", "no end-of-central-directory record"),
         ("empty.apk", "empty file"),
         ("not-a-zip.apk", "not a zip file"),
-        ("cd-offset-out-of-range.apk", "central directory at 0x4220 (522 bytes) runs past the end"),
+        (
+            "cd-offset-out-of-range.apk",
+            "central directory at 0x4220 (522 bytes) runs past the end",
+        ),
         ("no-manifest.apk", "no AndroidManifest.xml"),
         ("text-manifest.apk", "AndroidManifest.xml: "),
         ("corrupt-axml.apk", "AndroidManifest.xml: "),
@@ -169,7 +202,10 @@ fn malformed_inputs_fail_with_one_clear_line() {
         assert!(stdout(&o).is_empty(), "{file}: table mode printed a report");
         let lines: Vec<&str> = err.lines().collect();
         assert_eq!(lines.len(), 1, "{file}: want one line, got {err}");
-        assert!(lines[0].starts_with(&format!("error: {path}: ")), "{file}: {err}");
+        assert!(
+            lines[0].starts_with(&format!("error: {path}: ")),
+            "{file}: {err}"
+        );
         assert!(lines[0].contains(cause), "{file}: `{cause}` not in {err}");
         assert!(!err.contains("panicked"), "{file}: {err}");
     }
@@ -179,7 +215,10 @@ fn malformed_inputs_fail_with_one_clear_line() {
 fn plain_text_manifest_is_named_as_such() {
     let o = humiao(&["scan", "samples/malformed/text-manifest.apk"]);
     let err = stderr(&o).to_lowercase();
-    assert!(err.contains("text") || err.contains("not binary xml"), "{err}");
+    assert!(
+        err.contains("text") || err.contains("not binary xml"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -188,7 +227,10 @@ fn json_mode_prints_a_structured_error() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(v["error"]["kind"], "app-bundle-unsupported");
     assert_eq!(v["error"]["path"], "samples/malformed/aab-like.aab");
-    assert!(v["error"]["message"].as_str().unwrap().contains("bundletool"));
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("bundletool"));
     let (v, _) = json_scan("samples/malformed/empty.apk");
     assert_eq!(v["error"]["kind"], "zip");
     let (v, _) = json_scan("samples/malformed/corrupt-axml.apk");
@@ -199,7 +241,11 @@ fn json_mode_prints_a_structured_error() {
 fn missing_file_is_an_io_error() {
     let o = humiao(&["scan", "samples/does-not-exist.apk"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("error: samples/does-not-exist.apk: "), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: samples/does-not-exist.apk: "),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A damaged resource table: the manifest facts are still reported, the
@@ -215,13 +261,21 @@ fn corrupt_resources_give_partial_evidence() {
     assert_eq!(damage.len(), 1);
     assert_eq!(damage[0]["part"], "resources.arsc");
     let err = stderr(&o);
-    assert!(err.starts_with("error: samples/malformed/corrupt-arsc.apk: resources.arsc: "), "{err}");
+    assert!(
+        err.starts_with("error: samples/malformed/corrupt-arsc.apk: resources.arsc: "),
+        "{err}"
+    );
     let o = humiao(&["scan", "samples/malformed/corrupt-arsc.apk"]);
     assert!(stdout(&o).contains("INCOMPLETE"), "{}", stdout(&o));
 }
 
 fn codes(v: &Value) -> Vec<String> {
-    v["anomalies"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_string()).collect()
+    v["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -233,12 +287,21 @@ fn tampering_is_evidence() {
     let an = v["anomalies"].as_array().unwrap();
     let manifest = an
         .iter()
-        .find(|a| a["code"] == "zip-local-header-mismatch" && a["detail"].as_str().unwrap().contains("`AndroidManifest.xml`"))
+        .find(|a| {
+            a["code"] == "zip-local-header-mismatch"
+                && a["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("`AndroidManifest.xml`")
+        })
         .expect("BadPack-style manifest header reported");
     let d = manifest["detail"].as_str().unwrap();
     assert!(d.contains("compression method 4919 vs 8"), "{d}");
     assert!(d.contains("compressed size 12648430 vs 1942"), "{d}");
-    assert!(an.iter().any(|a| a["detail"].as_str().unwrap().contains("`classes.dex`") && a["detail"].as_str().unwrap().contains("encryption flag")));
+    assert!(an
+        .iter()
+        .any(|a| a["detail"].as_str().unwrap().contains("`classes.dex`")
+            && a["detail"].as_str().unwrap().contains("encryption flag")));
 
     let (v, _) = json_scan("samples/malformed/duplicate-manifest.apk");
     assert!(codes(&v).contains(&"zip-duplicate-entry".to_string()));
@@ -261,8 +324,16 @@ fn split_bundles_merge_base_and_splits() {
         assert_eq!(apks[0]["role"], "base", "{path}");
         assert!(apks[1..].iter().all(|a| a["role"] == "split"), "{path}");
         assert_eq!(v["app"]["package"], "com.example.split", "{path}");
-        assert_eq!(v["app"]["labels"]["zh"], "拆分演示", "{path}: label from the zh config split");
-        let splits: Vec<&str> = v["splits"].as_array().unwrap().iter().map(|s| s["split"].as_str().unwrap()).collect();
+        assert_eq!(
+            v["app"]["labels"]["zh"], "拆分演示",
+            "{path}: label from the zh config split"
+        );
+        let splits: Vec<&str> = v["splits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["split"].as_str().unwrap())
+            .collect();
         assert_eq!(splits, ["config.hdpi_v4", "config.zh"], "{path}");
         assert_eq!(v["anomalies"], serde_json::json!([]), "{path}");
     }
@@ -282,8 +353,14 @@ fn obfuscated_attribute_names_resolve_by_resource_id() {
 #[test]
 fn xml_command_equals_aapt_xmltree() {
     for (apk, golden) in [
-        ("samples/kidsdemo/kidsdemo.apk", "tests/golden/samples/kidsdemo/kidsdemo.apk.xmltree.txt"),
-        ("samples/obfuscated/obfuscated.apk", "tests/golden/samples/obfuscated/obfuscated.apk.xmltree.txt"),
+        (
+            "samples/kidsdemo/kidsdemo.apk",
+            "tests/golden/samples/kidsdemo/kidsdemo.apk.xmltree.txt",
+        ),
+        (
+            "samples/obfuscated/obfuscated.apk",
+            "tests/golden/samples/obfuscated/obfuscated.apk.xmltree.txt",
+        ),
     ] {
         let o = humiao(&["xml", apk, "AndroidManifest.xml"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -312,7 +389,12 @@ fn rules_override_is_validated() {
     let dir = std::env::temp_dir().join(format!("humiao-rules-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("permissions.toml"), "[[permission]]\nname = 1\n").unwrap();
-    let o = humiao(&["scan", "--rules", dir.to_str().unwrap(), "samples/kidsdemo/kidsdemo.apk"]);
+    let o = humiao(&[
+        "scan",
+        "--rules",
+        dir.to_str().unwrap(),
+        "samples/kidsdemo/kidsdemo.apk",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("permissions.toml:2:"), "{err}");

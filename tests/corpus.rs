@@ -96,10 +96,12 @@ fn parse_badging(text: &str) -> Badging {
         } else if let Some(v) = l.strip_prefix("targetSdkVersion:'") {
             b.target_sdk = Some(v.trim_end_matches('\'').to_string());
         } else if let Some(v) = l.strip_prefix("application-label:'") {
-            b.labels.insert(String::new(), v.trim_end_matches('\'').to_string());
+            b.labels
+                .insert(String::new(), v.trim_end_matches('\'').to_string());
         } else if let Some(rest) = l.strip_prefix("application-label-") {
             if let Some((loc, v)) = rest.split_once(":'") {
-                b.labels.insert(loc.to_string(), v.trim_end_matches('\'').to_string());
+                b.labels
+                    .insert(loc.to_string(), v.trim_end_matches('\'').to_string());
             }
         }
     }
@@ -136,10 +138,22 @@ fn ours_requested(ev: &Evidence) -> Requested {
         .uses_permissions
         .iter()
         .map(|p| {
-            let tag = serde_json::to_value(p.kind).unwrap().as_str().unwrap().to_string();
+            let tag = serde_json::to_value(p.kind)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string();
             // aapt prints uses-permission-sdk-m as uses-permission-sdk-23.
-            let tag = if tag == "uses-permission-sdk-m" { "uses-permission-sdk-23".to_string() } else { tag };
-            (p.name.clone(), p.max_sdk_version.map(|v| v.to_string()), tag)
+            let tag = if tag == "uses-permission-sdk-m" {
+                "uses-permission-sdk-23".to_string()
+            } else {
+                tag
+            };
+            (
+                p.name.clone(),
+                p.max_sdk_version.map(|v| v.to_string()),
+                tag,
+            )
         })
         .collect()
 }
@@ -153,8 +167,14 @@ fn certs(text: &str) -> (BTreeSet<String>, BTreeSet<&'static str>) {
         }
         for (needle, s) in [
             ("Verified using v1 scheme (JAR signing): true", "v1"),
-            ("Verified using v2 scheme (APK Signature Scheme v2): true", "v2"),
-            ("Verified using v3 scheme (APK Signature Scheme v3): true", "v3"),
+            (
+                "Verified using v2 scheme (APK Signature Scheme v2): true",
+                "v2",
+            ),
+            (
+                "Verified using v3 scheme (APK Signature Scheme v3): true",
+                "v3",
+            ),
         ] {
             if l == needle {
                 schemes.insert(s);
@@ -165,7 +185,12 @@ fn certs(text: &str) -> (BTreeSet<String>, BTreeSet<&'static str>) {
 }
 
 fn golden(row: &Row, suffix: &str) -> Option<String> {
-    std::fs::read_to_string(root().join("tests/golden").join(format!("{}.{suffix}", row.golden))).ok()
+    std::fs::read_to_string(
+        root()
+            .join("tests/golden")
+            .join(format!("{}.{suffix}", row.golden)),
+    )
+    .ok()
 }
 
 #[test]
@@ -184,16 +209,29 @@ fn identity_permissions_labels_and_signers_match_android_tools() {
             if skip_corpus {
                 continue;
             }
-            let data = std::fs::read(&cpath)
-                .unwrap_or_else(|e| panic!("corpus file {} missing ({e}); set HUMIAO_SKIP_CORPUS=1 to skip", cpath.display()));
+            let data = std::fs::read(&cpath).unwrap_or_else(|e| {
+                panic!(
+                    "corpus file {} missing ({e}); set HUMIAO_SKIP_CORPUS=1 to skip",
+                    cpath.display()
+                )
+            });
             if !row.file.contains('!') {
-                assert_eq!(humiao::apk::sha256_hex(&data), row.sha256, "corpus file {} changed", row.file);
+                assert_eq!(
+                    humiao::apk::sha256_hex(&data),
+                    row.sha256,
+                    "corpus file {} changed",
+                    row.file
+                );
             }
         }
         if row.aapt_badging_exit != "0" {
             continue; // aapt could not read it: covered by the malformed tests
         }
-        let path = if row.file.contains('!') { materialize(&row.file, &tmp) } else { input_path(&row.file) };
+        let path = if row.file.contains('!') {
+            materialize(&row.file, &tmp)
+        } else {
+            input_path(&row.file)
+        };
         let ev = match scan_path(&path, &opts) {
             Ok(ev) => ev,
             Err(e) => {
@@ -204,13 +242,31 @@ fn identity_permissions_labels_and_signers_match_android_tools() {
         checked += 1;
         let mut diff = |what: &str, ours: String, theirs: String| {
             if ours != theirs {
-                failures.push(format!("{}: {what}: ours {ours} != aapt {theirs}", row.file));
+                failures.push(format!(
+                    "{}: {what}: ours {ours} != aapt {theirs}",
+                    row.file
+                ));
             }
         };
         let b = parse_badging(&golden(&row, "badging.txt").unwrap());
-        diff("package", format!("{:?}", ev.app.package), format!("{:?}", b.package));
-        diff("versionCode", format!("{:?}", ev.manifest.version_code_low().map(|v| v.to_string())), format!("{:?}", b.version_code));
-        diff("versionName", format!("{:?}", ev.app.version_name), format!("{:?}", b.version_name));
+        diff(
+            "package",
+            format!("{:?}", ev.app.package),
+            format!("{:?}", b.package),
+        );
+        diff(
+            "versionCode",
+            format!(
+                "{:?}",
+                ev.manifest.version_code_low().map(|v| v.to_string())
+            ),
+            format!("{:?}", b.version_code),
+        );
+        diff(
+            "versionName",
+            format!("{:?}", ev.app.version_name),
+            format!("{:?}", b.version_name),
+        );
         let raw_min = ev
             .manifest
             .uses_sdk
@@ -219,19 +275,36 @@ fn identity_permissions_labels_and_signers_match_android_tools() {
             .and_then(|v| v.to_text());
         diff("sdkVersion", format!("{raw_min:?}"), format!("{:?}", b.sdk));
         if let Some(t) = &b.target_sdk {
-            diff("targetSdkVersion", format!("{:?}", ev.app.target_sdk.map(|t| t.to_string())), format!("{:?}", Some(t)));
+            diff(
+                "targetSdkVersion",
+                format!("{:?}", ev.app.target_sdk.map(|t| t.to_string())),
+                format!("{:?}", Some(t)),
+            );
         }
         for (loc, label) in &b.labels {
             if let Some(ours) = ev.app.labels.get(loc) {
                 diff(&format!("label[{loc}]"), ours.clone(), label.clone());
             } else if loc.is_empty() {
-                diff("label", format!("{:?}", ev.app.label), format!("{:?}", Some(label)));
+                diff(
+                    "label",
+                    format!("{:?}", ev.app.label),
+                    format!("{:?}", Some(label)),
+                );
             }
         }
         if let Some(p) = golden(&row, "permissions.txt") {
             let (req, decl) = parse_permissions(&p);
-            diff("uses-permission", format!("{:?}", ours_requested(&ev)), format!("{req:?}"));
-            let ours_decl: BTreeSet<String> = ev.manifest.permissions.iter().map(|p| p.name.clone()).collect();
+            diff(
+                "uses-permission",
+                format!("{:?}", ours_requested(&ev)),
+                format!("{req:?}"),
+            );
+            let ours_decl: BTreeSet<String> = ev
+                .manifest
+                .permissions
+                .iter()
+                .map(|p| p.name.clone())
+                .collect();
             diff("permission", format!("{ours_decl:?}"), format!("{decl:?}"));
         }
         // Signers: where apksigner accepted the file, every certificate it
@@ -247,9 +320,16 @@ fn identity_permissions_labels_and_signers_match_android_tools() {
             signer_checked += 1;
             let (fps, schemes) = certs(&ct);
             let s = ev.signing.as_ref().unwrap();
-            let ours: BTreeSet<String> = s.signers.iter().map(|x| x.certificate.sha256.clone()).collect();
+            let ours: BTreeSet<String> = s
+                .signers
+                .iter()
+                .map(|x| x.certificate.sha256.clone())
+                .collect();
             if !fps.is_subset(&ours) {
-                failures.push(format!("{}: signers: ours {ours:?} lacks apksigner's {fps:?}", row.file));
+                failures.push(format!(
+                    "{}: signers: ours {ours:?} lacks apksigner's {fps:?}",
+                    row.file
+                ));
             }
             for sch in schemes {
                 let present = match sch {
@@ -258,15 +338,26 @@ fn identity_permissions_labels_and_signers_match_android_tools() {
                     _ => s.schemes.v3,
                 };
                 if !present {
-                    failures.push(format!("{}: scheme {sch} verified by apksigner but not found", row.file));
+                    failures.push(format!(
+                        "{}: scheme {sch} verified by apksigner but not found",
+                        row.file
+                    ));
                 }
             }
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    assert!(failures.is_empty(), "{} mismatch(es) over {checked} APKs:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatch(es) over {checked} APKs:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("compared {checked} APKs with aapt and {signer_checked} with apksigner");
     if !skip_corpus {
-        assert!(checked >= 70, "only {checked} APKs compared: golden index incomplete?");
+        assert!(
+            checked >= 70,
+            "only {checked} APKs compared: golden index incomplete?"
+        );
     }
 }

@@ -45,7 +45,10 @@ fn truncations_never_panic() {
         // Every offset near the end (where the zip directories live), and a
         // stride through the rest.
         let n = data.len();
-        let cuts: Vec<usize> = (0..n).step_by(97).chain(n.saturating_sub(2048)..n).collect();
+        let cuts: Vec<usize> = (0..n)
+            .step_by(97)
+            .chain(n.saturating_sub(2048)..n)
+            .collect();
         for cut in cuts {
             let r = std::panic::catch_unwind(|| scan(&name, data[..cut].to_vec(), &opts));
             assert!(r.is_ok(), "{name} truncated at {cut} panicked");
@@ -75,7 +78,10 @@ fn byte_flips_never_panic() {
 /// allocated: a 1 KB zip claiming a 4 GB manifest.
 #[test]
 fn declared_sizes_are_not_trusted() {
-    let kids = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/kidsdemo/kidsdemo.apk")).unwrap();
+    let kids = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/kidsdemo/kidsdemo.apk"),
+    )
+    .unwrap();
     let ar = humiao::apk::zip::Archive::parse(&kids).unwrap().value;
     let e = ar.find("AndroidManifest.xml").unwrap().clone();
     // Patch the central directory's uncompressed size to 0xfffffffe.
@@ -96,6 +102,14 @@ fn declared_sizes_are_not_trusted() {
     let opts = ScanOptions::new(Catalog::embedded().unwrap());
     let c = open_bytes("patched.apk", m, &opts.limits).unwrap();
     let ev = scan_container(&c, &opts).expect("still decodes: the deflate stream is intact");
-    assert!(ev.anomalies.iter().any(|a| a.code == "zip-size-mismatch"), "{:?}", ev.anomalies);
-    assert!(ev.anomalies.iter().any(|a| a.code == "zip-bomb-ratio"), "{:?}", ev.anomalies);
+    assert!(
+        ev.anomalies.iter().any(|a| a.code == "zip-size-mismatch"),
+        "{:?}",
+        ev.anomalies
+    );
+    assert!(
+        ev.anomalies.iter().any(|a| a.code == "zip-bomb-ratio"),
+        "{:?}",
+        ev.anomalies
+    );
 }

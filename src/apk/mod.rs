@@ -211,7 +211,11 @@ pub fn open_bytes(name: &str, data: Vec<u8>, limits: &Limits) -> Result<Containe
     open_backing(Path::new(name), Arc::new(Backing::Owned(data)), limits)
 }
 
-fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<Container, OpenError> {
+fn open_backing(
+    path: &Path,
+    backing: Arc<Backing>,
+    limits: &Limits,
+) -> Result<Container, OpenError> {
     let bytes = backing.bytes();
     let size = bytes.len() as u64;
     let parsed = Archive::parse(bytes)?;
@@ -226,7 +230,10 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
             path: path.to_path_buf(),
             kind: ContainerKind::Apk,
             size,
-            apks: vec![ApkBlob { name: file_name(path), data: BlobData::Whole(backing.clone()) }],
+            apks: vec![ApkBlob {
+                name: file_name(path),
+                data: BlobData::Whole(backing.clone()),
+            }],
             input: Some(backing.clone()),
             xapk_manifest: None,
             anomalies: Vec::new(), // the APK's own zip anomalies are reported per APK
@@ -234,10 +241,16 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
         });
     }
 
-    let mut apk_entries: Vec<&zip::Entry> =
-        archive.entries().iter().filter(|e| e.name.to_ascii_lowercase().ends_with(".apk")).collect();
+    let mut apk_entries: Vec<&zip::Entry> = archive
+        .entries()
+        .iter()
+        .filter(|e| e.name.to_ascii_lowercase().ends_with(".apk"))
+        .collect();
     if apk_entries.is_empty() {
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("aab")) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("aab"))
+        {
             return Err(OpenError::AppBundle);
         }
         return Err(OpenError::NotAnApp);
@@ -250,7 +263,11 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
         anomalies.push(Anomaly::new(
             "bundle-too-many-splits",
             None,
-            format!("{} APKs in the bundle; only the first {} are read", apk_entries.len(), limits.max_splits),
+            format!(
+                "{} APKs in the bundle; only the first {} are read",
+                apk_entries.len(),
+                limits.max_splits
+            ),
         ));
         apk_entries.truncate(limits.max_splits);
     }
@@ -258,7 +275,10 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
     for e in apk_entries {
         let (data, mut a) = archive
             .read_checked(e, limits.max_nested_apk_size)
-            .map_err(|source| OpenError::Split { name: e.name.clone(), source })?;
+            .map_err(|source| OpenError::Split {
+                name: e.name.clone(),
+                source,
+            })?;
         anomalies.append(&mut a);
         let data = match data {
             std::borrow::Cow::Borrowed(s) => {
@@ -267,13 +287,20 @@ fn open_backing(path: &Path, backing: Arc<Backing>, limits: &Limits) -> Result<C
             }
             std::borrow::Cow::Owned(v) => BlobData::Owned(Arc::new(v)),
         };
-        apks.push(ApkBlob { name: e.name.clone(), data });
+        apks.push(ApkBlob {
+            name: e.name.clone(),
+            data,
+        });
     }
     let xapk_manifest = archive
         .find("manifest.json")
         .and_then(|e| archive.read(e, 16 << 20).ok())
         .and_then(|d| serde_json::from_slice::<serde_json::Value>(&d).ok());
-    let kind = if xapk_manifest.is_some() { ContainerKind::Xapk } else { ContainerKind::Apks };
+    let kind = if xapk_manifest.is_some() {
+        ContainerKind::Xapk
+    } else {
+        ContainerKind::Apks
+    };
     let other_entries = archive
         .entries()
         .iter()
@@ -298,7 +325,9 @@ fn is_base_name(name: &str) -> bool {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn open_dir(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
@@ -315,7 +344,11 @@ fn open_dir(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
         anomalies.push(Anomaly::new(
             "bundle-too-many-splits",
             None,
-            format!("{} APKs in the directory; only the first {} are read", files.len(), limits.max_splits),
+            format!(
+                "{} APKs in the directory; only the first {} are read",
+                files.len(),
+                limits.max_splits
+            ),
         ));
         files.truncate(limits.max_splits);
     }
@@ -324,7 +357,10 @@ fn open_dir(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
     for f in &files {
         let b = Arc::new(map_file(f)?);
         size += b.bytes().len() as u64;
-        apks.push(ApkBlob { name: file_name(f), data: BlobData::Whole(b) });
+        apks.push(ApkBlob {
+            name: file_name(f),
+            data: BlobData::Whole(b),
+        });
     }
     Ok(Container {
         path: path.to_path_buf(),
@@ -359,7 +395,11 @@ mod tests {
         assert_eq!(c.kind, ContainerKind::Apk);
         assert_eq!(c.apks[0].bytes(), &apk[..]);
 
-        let bundle = build_zip(&[("split_config.zh.apk", &apk, false), ("base.apk", &apk, true), ("manifest.json", b"{\"package_name\":\"x\"}", false)]);
+        let bundle = build_zip(&[
+            ("split_config.zh.apk", &apk, false),
+            ("base.apk", &apk, true),
+            ("manifest.json", b"{\"package_name\":\"x\"}", false),
+        ]);
         let c = open(&tmp("b.xapk", &bundle), &Limits::default()).unwrap();
         assert_eq!(c.kind, ContainerKind::Xapk);
         assert_eq!(c.apks.len(), 2);
@@ -367,10 +407,22 @@ mod tests {
         assert_eq!(c.apks[0].bytes(), &apk[..]);
         assert_eq!(c.apks[1].bytes(), &apk[..]);
 
-        let aab = build_zip(&[("base/manifest/AndroidManifest.xml", b"x", true), ("BundleConfig.pb", b"", false)]);
-        assert!(matches!(open(&tmp("c.aab", &aab), &Limits::default()), Err(OpenError::AppBundle)));
+        let aab = build_zip(&[
+            ("base/manifest/AndroidManifest.xml", b"x", true),
+            ("BundleConfig.pb", b"", false),
+        ]);
+        assert!(matches!(
+            open(&tmp("c.aab", &aab), &Limits::default()),
+            Err(OpenError::AppBundle)
+        ));
         let none = build_zip(&[("hello.txt", b"x", true)]);
-        assert!(matches!(open(&tmp("d.zip", &none), &Limits::default()), Err(OpenError::NotAnApp)));
-        assert!(matches!(open(&tmp("e.apk", b""), &Limits::default()), Err(OpenError::Zip(ZipError::Empty))));
+        assert!(matches!(
+            open(&tmp("d.zip", &none), &Limits::default()),
+            Err(OpenError::NotAnApp)
+        ));
+        assert!(matches!(
+            open(&tmp("e.apk", b""), &Limits::default()),
+            Err(OpenError::Zip(ZipError::Empty))
+        ));
     }
 }

@@ -227,10 +227,15 @@ impl<'a> Archive<'a> {
         if let Some(loc) = eocd.checked_sub(20) {
             if u32_at(data, loc) == Ok(EOCD64_LOCATOR_SIG) {
                 if let Ok(off64) = u64_at(data, loc + 8) {
-                    if let Some(r) = usize::try_from(off64).ok().filter(|&r| u32_at(data, r) == Ok(EOCD64_SIG)) {
-                        if let (Ok(n), Ok(sz), Ok(off)) =
-                            (u64_at(data, r + 32), u64_at(data, r + 40), u64_at(data, r + 48))
-                        {
+                    if let Some(r) = usize::try_from(off64)
+                        .ok()
+                        .filter(|&r| u32_at(data, r) == Ok(EOCD64_SIG))
+                    {
+                        if let (Ok(n), Ok(sz), Ok(off)) = (
+                            u64_at(data, r + 32),
+                            u64_at(data, r + 40),
+                            u64_at(data, r + 48),
+                        ) {
                             zip64 = true;
                             total_entries = n;
                             cd_size = sz;
@@ -248,7 +253,11 @@ impl<'a> Archive<'a> {
         }
 
         let len = data.len();
-        let oob = ZipError::CentralDirectoryOutOfBounds { offset: cd_offset, size: cd_size, len };
+        let oob = ZipError::CentralDirectoryOutOfBounds {
+            offset: cd_offset,
+            size: cd_size,
+            len,
+        };
         let cd_start = usize::try_from(cd_offset).map_err(|_| oob.clone())?;
         let cd_len = usize::try_from(cd_size).map_err(|_| oob.clone())?;
         let cd = slice(data, cd_start, cd_len).map_err(|_| oob)?;
@@ -257,7 +266,10 @@ impl<'a> Archive<'a> {
             anomalies.push(Anomaly::new(
                 "zip-gap-before-end-record",
                 Some(cd_end as u64),
-                format!("{} bytes between the central directory and its end record", eocd - cd_end),
+                format!(
+                    "{} bytes between the central directory and its end record",
+                    eocd - cd_end
+                ),
             ));
         }
         if cd_end > eocd {
@@ -278,7 +290,11 @@ impl<'a> Archive<'a> {
                 break;
             }
             let rec_off = cd_offset + pos as u64;
-            let bad = |what| ZipError::BadCentralRecord { index, offset: rec_off, what };
+            let bad = |what| ZipError::BadCentralRecord {
+                index,
+                offset: rec_off,
+                what,
+            };
             let hdr = slice(cd, pos, CDH_LEN).map_err(|_| bad("record truncated"))?;
             let f16 = |o: usize| u16_at(hdr, o).unwrap_or(0);
             let f32 = |o: usize| u32_at(hdr, o).unwrap_or(0);
@@ -291,15 +307,20 @@ impl<'a> Archive<'a> {
             let extra_len = usize::from(f16(30));
             let comment_len = usize::from(f16(32));
             let mut local_header_offset = u64::from(f32(42));
-            let name_bytes = slice(cd, pos + CDH_LEN, name_len).map_err(|_| bad("name runs past the central directory"))?;
-            let extra = slice(cd, pos + CDH_LEN + name_len, extra_len).map_err(|_| bad("extra field runs past the central directory"))?;
+            let name_bytes = slice(cd, pos + CDH_LEN, name_len)
+                .map_err(|_| bad("name runs past the central directory"))?;
+            let extra = slice(cd, pos + CDH_LEN + name_len, extra_len)
+                .map_err(|_| bad("extra field runs past the central directory"))?;
             let next = pos + CDH_LEN + name_len + extra_len + comment_len;
             if next > cd.len() {
                 return Err(bad("comment runs past the central directory"));
             }
             // ZIP64 extended information (0x0001): present fields replace
             // the 0xffffffff placeholders in order.
-            if compressed_size == 0xffff_ffff || uncompressed_size == 0xffff_ffff || local_header_offset == 0xffff_ffff {
+            if compressed_size == 0xffff_ffff
+                || uncompressed_size == 0xffff_ffff
+                || local_header_offset == 0xffff_ffff
+            {
                 if let Some(z) = find_extra(extra, 0x0001) {
                     let mut o = 0;
                     let mut take = |v: &mut u64| {
@@ -320,10 +341,20 @@ impl<'a> Archive<'a> {
                 Err(_) => String::from_utf8_lossy(name_bytes).into_owned(),
             };
             if name_bytes.contains(&0) {
-                anomalies.push(Anomaly::new("zip-nul-in-name", Some(rec_off), format!("entry name `{}` contains a NUL byte", name.escape_debug())));
+                anomalies.push(Anomaly::new(
+                    "zip-nul-in-name",
+                    Some(rec_off),
+                    format!("entry name `{}` contains a NUL byte", name.escape_debug()),
+                ));
             }
-            if name.starts_with('/') || (name.contains("..") && name.split(['/', '\\']).any(|c| c == "..")) {
-                anomalies.push(Anomaly::new("zip-path-traversal-name", Some(rec_off), format!("entry name `{name}` escapes the archive root")));
+            if name.starts_with('/')
+                || (name.contains("..") && name.split(['/', '\\']).any(|c| c == ".."))
+            {
+                anomalies.push(Anomaly::new(
+                    "zip-path-traversal-name",
+                    Some(rec_off),
+                    format!("entry name `{name}` escapes the archive root"),
+                ));
             }
             if flags & 0x0001 != 0 {
                 anomalies.push(Anomaly::new(
@@ -347,20 +378,29 @@ impl<'a> Archive<'a> {
             index += 1;
         }
         if entries.is_empty() && total_entries > 0 {
-            return Err(ZipError::NoCentralRecords { offset: cd_offset, declared: total_entries });
+            return Err(ZipError::NoCentralRecords {
+                offset: cd_offset,
+                declared: total_entries,
+            });
         }
         if (entries.len() as u64) != total_entries {
             anomalies.push(Anomaly::new(
                 "zip-entry-count-mismatch",
                 Some(eocd as u64),
-                format!("end record declares {total_entries} entries, central directory holds {}", entries.len()),
+                format!(
+                    "end record declares {total_entries} entries, central directory holds {}",
+                    entries.len()
+                ),
             ));
         }
         if pos < cd.len() {
             anomalies.push(Anomaly::new(
                 "zip-central-directory-garbage",
                 Some(cd_offset + pos as u64),
-                format!("{} bytes in the central directory after the last record", cd.len() - pos),
+                format!(
+                    "{} bytes in the central directory after the last record",
+                    cd.len() - pos
+                ),
             ));
         }
 
@@ -373,7 +413,9 @@ impl<'a> Archive<'a> {
 
         // Entry counts are bounded by the central directory size / 46, so
         // they fit in u32 for any file under 197 GB.
-        let mut index: Vec<u32> = (0..entries.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+        let mut index: Vec<u32> = (0..entries.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
         let name_at = |i: &u32| entries.get(*i as usize).map_or("", |e| e.name.as_str());
         index.sort_by(|a, b| name_at(a).cmp(name_at(b)).then(a.cmp(b)));
         for pair in index.windows(2) {
@@ -393,7 +435,15 @@ impl<'a> Archive<'a> {
         }
 
         Ok(Parsed {
-            value: Archive { data, entries, index, eocd_offset: eocd as u64, cd_offset, cd_size, zip64 },
+            value: Archive {
+                data,
+                entries,
+                index,
+                eocd_offset: eocd as u64,
+                cd_offset,
+                cd_size,
+                zip64,
+            },
             anomalies,
         })
     }
@@ -405,9 +455,16 @@ impl<'a> Archive<'a> {
 
     /// The first entry with this exact name.
     pub fn find(&self, name: &str) -> Option<&Entry> {
-        let name_at = |i: &u32| self.entries.get(*i as usize).map_or("", |e| e.name.as_str());
+        let name_at = |i: &u32| {
+            self.entries
+                .get(*i as usize)
+                .map_or("", |e| e.name.as_str())
+        };
         let first = self.index.partition_point(|i| name_at(i) < name);
-        self.index.get(first).filter(|i| name_at(i) == name).and_then(|&i| self.entries.get(i as usize))
+        self.index
+            .get(first)
+            .filter(|i| name_at(i) == name)
+            .and_then(|&i| self.entries.get(i as usize))
     }
 
     /// The whole underlying file.
@@ -420,12 +477,21 @@ impl<'a> Archive<'a> {
     ///
     /// Returns the data and any anomaly met while reading it (size or CRC
     /// mismatch, unknown method treated as stored).
-    pub fn read_checked(&self, e: &Entry, limit: u64) -> Result<(Cow<'a, [u8]>, Vec<Anomaly>), ZipError> {
+    pub fn read_checked(
+        &self,
+        e: &Entry,
+        limit: u64,
+    ) -> Result<(Cow<'a, [u8]>, Vec<Anomaly>), ZipError> {
         let mut anomalies = Vec::new();
-        let start = e
-            .data_offset
-            .ok_or_else(|| ZipError::BadLocalHeader { name: e.name.clone(), offset: e.local_header_offset })?;
-        let oob = || ZipError::DataOutOfBounds { name: e.name.clone(), offset: start, size: e.compressed_size };
+        let start = e.data_offset.ok_or_else(|| ZipError::BadLocalHeader {
+            name: e.name.clone(),
+            offset: e.local_header_offset,
+        })?;
+        let oob = || ZipError::DataOutOfBounds {
+            name: e.name.clone(),
+            offset: start,
+            size: e.compressed_size,
+        };
         let raw = usize::try_from(start)
             .ok()
             .zip(usize::try_from(e.compressed_size).ok())
@@ -453,7 +519,11 @@ impl<'a> Archive<'a> {
                 METHOD_DEFLATED
             }
         };
-        let too_large = |size| ZipError::TooLarge { name: e.name.clone(), size, limit };
+        let too_large = |size| ZipError::TooLarge {
+            name: e.name.clone(),
+            size,
+            limit,
+        };
         let data: Cow<'a, [u8]> = if method == METHOD_STORED {
             if raw.len() as u64 > limit {
                 return Err(too_large(raw.len() as u64));
@@ -462,21 +532,33 @@ impl<'a> Archive<'a> {
                 anomalies.push(Anomaly::new(
                     "zip-stored-size-mismatch",
                     Some(e.local_header_offset),
-                    format!("stored entry `{}` declares {} bytes uncompressed but {} compressed", e.name, e.uncompressed_size, e.compressed_size),
+                    format!(
+                        "stored entry `{}` declares {} bytes uncompressed but {} compressed",
+                        e.name, e.uncompressed_size, e.compressed_size
+                    ),
                 ));
             }
             Cow::Borrowed(raw)
         } else {
             // Pre-size by the declared size but never beyond the cap or a
             // deflate-plausible multiple of the compressed size.
-            let hint = e.uncompressed_size.min(limit).min((raw.len() as u64).saturating_mul(BOMB_RATIO + 8));
+            let hint = e
+                .uncompressed_size
+                .min(limit)
+                .min((raw.len() as u64).saturating_mul(BOMB_RATIO + 8));
             let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
             let mut dec = flate2::read::DeflateDecoder::new(raw).take(limit.saturating_add(1));
             dec.read_to_end(&mut out).map_err(|err| {
                 if e.method == METHOD_DEFLATED {
-                    ZipError::Inflate { name: e.name.clone(), detail: err.to_string() }
+                    ZipError::Inflate {
+                        name: e.name.clone(),
+                        detail: err.to_string(),
+                    }
                 } else {
-                    ZipError::UnsupportedMethod { name: e.name.clone(), method: e.method }
+                    ZipError::UnsupportedMethod {
+                        name: e.name.clone(),
+                        method: e.method,
+                    }
                 }
             })?;
             if out.len() as u64 > limit {
@@ -486,7 +568,12 @@ impl<'a> Archive<'a> {
                 anomalies.push(Anomaly::new(
                     "zip-size-mismatch",
                     Some(e.local_header_offset),
-                    format!("entry `{}` inflates to {} bytes, central directory says {}", e.name, out.len(), e.uncompressed_size),
+                    format!(
+                        "entry `{}` inflates to {} bytes, central directory says {}",
+                        e.name,
+                        out.len(),
+                        e.uncompressed_size
+                    ),
                 ));
             }
             Cow::Owned(out)
@@ -499,7 +586,10 @@ impl<'a> Archive<'a> {
             anomalies.push(Anomaly::new(
                 "zip-crc-mismatch",
                 Some(e.local_header_offset),
-                format!("entry `{}` has CRC-32 {crc:08x}, central directory says {:08x}", e.name, e.crc32),
+                format!(
+                    "entry `{}` has CRC-32 {crc:08x}, central directory says {:08x}",
+                    e.name, e.crc32
+                ),
             ));
         }
         Ok((data, anomalies))
@@ -576,16 +666,23 @@ fn find_extra(extra: &[u8], id: u16) -> Option<&[u8]> {
 }
 
 fn check_local_header(data: &[u8], e: &mut Entry, cd_offset: u64, anomalies: &mut Vec<Anomaly>) {
-    let Ok(lho) = usize::try_from(e.local_header_offset) else { return };
+    let Ok(lho) = usize::try_from(e.local_header_offset) else {
+        return;
+    };
     if e.local_header_offset >= cd_offset || u32_at(data, lho) != Ok(LFH_SIG) {
         anomalies.push(Anomaly::new(
             "zip-missing-local-header",
             Some(e.local_header_offset),
-            format!("entry `{}`: no local file header at {:#x}", e.name, e.local_header_offset),
+            format!(
+                "entry `{}`: no local file header at {:#x}",
+                e.name, e.local_header_offset
+            ),
         ));
         return;
     }
-    let Ok(hdr) = slice(data, lho, LFH_LEN) else { return };
+    let Ok(hdr) = slice(data, lho, LFH_LEN) else {
+        return;
+    };
     let f16 = |o: usize| u16_at(hdr, o).unwrap_or(0);
     let f32 = |o: usize| u32_at(hdr, o).unwrap_or(0);
     let l_flags = f16(6);
@@ -601,8 +698,15 @@ fn check_local_header(data: &[u8], e: &mut Entry, cd_offset: u64, anomalies: &mu
     // A data descriptor (flag bit 3) follows the data: optional signature,
     // CRC, and two sizes (4 or 8 bytes each).
     let descriptor_len = if l_flags & 0x0008 != 0 {
-        let sig = usize::try_from(data_end).ok().map(|d| u32_at(data, d) == Ok(0x0807_4b50)).unwrap_or(false);
-        if sig { 16 } else { 12 }
+        let sig = usize::try_from(data_end)
+            .ok()
+            .map(|d| u32_at(data, d) == Ok(0x0807_4b50))
+            .unwrap_or(false);
+        if sig {
+            16
+        } else {
+            12
+        }
     } else {
         0
     };
@@ -619,18 +723,31 @@ fn check_local_header(data: &[u8], e: &mut Entry, cd_offset: u64, anomalies: &mu
             diffs.push(format!("CRC {l_crc:08x} vs {:08x}", e.crc32));
         }
         if l_csize != e.compressed_size && l_csize != 0xffff_ffff {
-            diffs.push(format!("compressed size {l_csize} vs {}", e.compressed_size));
+            diffs.push(format!(
+                "compressed size {l_csize} vs {}",
+                e.compressed_size
+            ));
         }
         if l_usize != e.uncompressed_size && l_usize != 0xffff_ffff {
-            diffs.push(format!("uncompressed size {l_usize} vs {}", e.uncompressed_size));
+            diffs.push(format!(
+                "uncompressed size {l_usize} vs {}",
+                e.uncompressed_size
+            ));
         }
     }
     if (l_flags & 0x0001) != (e.flags & 0x0001) {
-        diffs.push(format!("encryption flag {} vs {}", l_flags & 1, e.flags & 1));
+        diffs.push(format!(
+            "encryption flag {} vs {}",
+            l_flags & 1,
+            e.flags & 1
+        ));
     }
     if let Ok(l_name) = slice(data, lho + LFH_LEN, l_name_len) {
         if l_name != e.name.as_bytes() && String::from_utf8_lossy(l_name) != e.name {
-            diffs.push(format!("name `{}`", String::from_utf8_lossy(l_name).escape_debug()));
+            diffs.push(format!(
+                "name `{}`",
+                String::from_utf8_lossy(l_name).escape_debug()
+            ));
         }
     }
     if !diffs.is_empty() {
@@ -648,10 +765,19 @@ fn check_local_header(data: &[u8], e: &mut Entry, cd_offset: u64, anomalies: &mu
 
 /// Overlaps, zip-bomb ratios, and data in the gap before the central
 /// directory (other than an APK Signing Block).
-fn check_layout(len: u64, entries: &[Entry], cd_offset: u64, data: &[u8], anomalies: &mut Vec<Anomaly>) {
+fn check_layout(
+    len: u64,
+    entries: &[Entry],
+    cd_offset: u64,
+    data: &[u8],
+    anomalies: &mut Vec<Anomaly>,
+) {
     let mut spans: Vec<(u64, u64, &str)> = entries
         .iter()
-        .filter_map(|e| e.record_end.map(|end| (e.local_header_offset, end, e.name.as_str())))
+        .filter_map(|e| {
+            e.record_end
+                .map(|end| (e.local_header_offset, end, e.name.as_str()))
+        })
         .collect();
     spans.sort_unstable();
     let mut overlaps = 0usize;
@@ -683,7 +809,10 @@ fn check_layout(len: u64, entries: &[Entry], cd_offset: u64, data: &[u8], anomal
             anomalies.push(Anomaly::new(
                 "zip-bomb-ratio",
                 Some(e.local_header_offset),
-                format!("entry `{}` declares {} bytes from {} compressed (ratio over {BOMB_RATIO}:1)", e.name, e.uncompressed_size, e.compressed_size),
+                format!(
+                    "entry `{}` declares {} bytes from {} compressed (ratio over {BOMB_RATIO}:1)",
+                    e.name, e.uncompressed_size, e.compressed_size
+                ),
             ));
         }
         if let Some(d) = e.data_offset {
@@ -691,7 +820,10 @@ fn check_layout(len: u64, entries: &[Entry], cd_offset: u64, data: &[u8], anomal
                 anomalies.push(Anomaly::new(
                     "zip-entry-past-end",
                     Some(d),
-                    format!("entry `{}` data runs past the end of the file (truncated?)", e.name),
+                    format!(
+                        "entry `{}` data runs past the end of the file (truncated?)",
+                        e.name
+                    ),
                 ));
             }
         }
@@ -722,7 +854,12 @@ fn check_layout(len: u64, entries: &[Entry], cd_offset: u64, data: &[u8], anomal
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 pub(crate) mod tests {
     use super::*;
 
@@ -733,7 +870,8 @@ pub(crate) mod tests {
         let mut cd = Vec::new();
         for (name, data, deflate) in entries {
             let body = if *deflate {
-                let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+                let mut enc =
+                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
                 enc.write_all(data).unwrap();
                 enc.finish().unwrap()
             } else {
@@ -796,17 +934,26 @@ pub(crate) mod tests {
         let (b, an) = ar.read_checked(ar.find("b.bin").unwrap(), 10_000).unwrap();
         assert_eq!(b.len(), 5000);
         assert!(an.is_empty());
-        assert!(matches!(ar.read(ar.find("b.bin").unwrap(), 100), Err(ZipError::TooLarge { .. })));
+        assert!(matches!(
+            ar.read(ar.find("b.bin").unwrap(), 100),
+            Err(ZipError::TooLarge { .. })
+        ));
     }
 
     #[test]
     fn errors() {
         assert_eq!(Archive::parse(b"").unwrap_err(), ZipError::Empty);
-        assert_eq!(Archive::parse(b"hello world, not a zip at all").unwrap_err(), ZipError::NoEndOfCentralDirectory);
+        assert_eq!(
+            Archive::parse(b"hello world, not a zip at all").unwrap_err(),
+            ZipError::NoEndOfCentralDirectory
+        );
         let z = build_zip(&[("a.txt", b"hello", false)]);
         // Truncate the front: the central directory offset now points past the end.
         let cut = &z[10..];
-        assert!(matches!(Archive::parse(cut), Err(ZipError::NoCentralRecords { .. })));
+        assert!(matches!(
+            Archive::parse(cut),
+            Err(ZipError::NoCentralRecords { .. })
+        ));
     }
 
     #[test]
@@ -818,8 +965,15 @@ pub(crate) mod tests {
         z[6] |= 1; // encryption flag in the local header only
         let p = Archive::parse(&z).unwrap();
         assert_eq!(codes(&p.anomalies), vec!["zip-local-header-mismatch"]);
-        assert!(p.anomalies[0].detail.contains("compression method 4919 vs 0"));
-        assert_eq!(&*p.value.read(p.value.find("AndroidManifest.xml").unwrap(), 100).unwrap(), b"<x/>");
+        assert!(p.anomalies[0]
+            .detail
+            .contains("compression method 4919 vs 0"));
+        assert_eq!(
+            &*p.value
+                .read(p.value.find("AndroidManifest.xml").unwrap(), 100)
+                .unwrap(),
+            b"<x/>"
+        );
     }
 
     #[test]
@@ -830,7 +984,10 @@ pub(crate) mod tests {
         let c = codes(&p.anomalies);
         assert!(c.contains(&"zip-duplicate-entry"));
         assert!(c.contains(&"zip-trailing-data"));
-        assert_eq!(&*p.value.read(p.value.find("a").unwrap(), 10).unwrap(), b"1");
+        assert_eq!(
+            &*p.value.read(p.value.find("a").unwrap(), 10).unwrap(),
+            b"1"
+        );
     }
 
     #[test]
@@ -839,13 +996,19 @@ pub(crate) mod tests {
         let pos = z.windows(3).position(|w| w == b"abc").unwrap();
         z[pos] = b'x';
         let p = Archive::parse(&z).unwrap();
-        let (_, an) = p.value.read_checked(p.value.find("a").unwrap(), 10).unwrap();
+        let (_, an) = p
+            .value
+            .read_checked(p.value.find("a").unwrap(), 10)
+            .unwrap();
         assert_eq!(codes(&an), vec!["zip-crc-mismatch"]);
     }
 
     #[test]
     fn no_panic_on_truncation_and_flips() {
-        let z = build_zip(&[("AndroidManifest.xml", &[1u8; 300], true), ("classes.dex", b"dex\n035", false)]);
+        let z = build_zip(&[
+            ("AndroidManifest.xml", &[1u8; 300], true),
+            ("classes.dex", b"dex\n035", false),
+        ]);
         for cut in 0..z.len() {
             if let Ok(p) = Archive::parse(&z[..cut]) {
                 for e in p.value.entries() {

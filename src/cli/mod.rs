@@ -85,7 +85,10 @@ pub struct InputArgs {
 impl InputArgs {
     /// Container limits from the flags.
     pub fn limits(&self) -> crate::apk::Limits {
-        crate::apk::Limits { max_entry_size: self.max_entry_size, ..Default::default() }
+        crate::apk::Limits {
+            max_entry_size: self.max_entry_size,
+            ..Default::default()
+        }
     }
 }
 
@@ -134,7 +137,9 @@ where
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            print_error(format!("internal error (a bug, please report it with the input): {msg}"));
+            print_error(format!(
+                "internal error (a bug, please report it with the input): {msg}"
+            ));
             EXIT_ERROR
         }
     }

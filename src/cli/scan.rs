@@ -72,7 +72,11 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let opts = ScanOptions { limits: a.input_args.limits(), catalog, hash: true };
+    let opts = ScanOptions {
+        limits: a.input_args.limits(),
+        catalog,
+        hash: true,
+    };
     let path = shown(&a.input);
     match scan_path(&a.input, &opts) {
         Ok(ev) => {
@@ -88,7 +92,12 @@ pub fn run(a: &ScanArgs) -> u8 {
                 EXIT_OK
             } else {
                 for d in &ev.damage {
-                    print_error(format!("{path}: {}{}: {}", inner(&ev, &d.apk), d.part, d.message));
+                    print_error(format!(
+                        "{path}: {}{}: {}",
+                        inner(&ev, &d.apk),
+                        d.part,
+                        d.message
+                    ));
                 }
                 EXIT_ERROR
             }
@@ -98,7 +107,11 @@ pub fn run(a: &ScanArgs) -> u8 {
             if a.format == Format::Json {
                 let report = ErrorReport {
                     schema_version: SCHEMA_VERSION,
-                    error: ErrorBody { path: path.clone(), kind: error_kind(&e), message: e.to_string() },
+                    error: ErrorBody {
+                        path: path.clone(),
+                        kind: error_kind(&e),
+                        message: e.to_string(),
+                    },
                 };
                 let _ = write_stdout(&to_json(&report));
             }
@@ -131,7 +144,8 @@ fn new_table(title: &str) -> Table {
     t.load_style(presets::UTF8_FULL_CONDENSED);
     // Wrap to the terminal; when piped, never wrap (greppable lines).
     if let Some(w) = terminal_width() {
-        t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
+        t.set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(w);
     } else {
         t.set_content_arrangement(ContentArrangement::Disabled);
     }
@@ -144,11 +158,15 @@ fn terminal_width() -> Option<u16> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(120))
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map_or_else(|| "-".to_string(), |x| x.to_string())
+    v.as_ref()
+        .map_or_else(|| "-".to_string(), |x| x.to_string())
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {
@@ -169,10 +187,21 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     t.set_header(vec!["identity", ""]);
     let app = &ev.app;
     let mut rows: Vec<(String, String)> = vec![
-        ("input".into(), format!("{} ({}, {} bytes)", ev.input.path, kind_name(ev), ev.input.size)),
+        (
+            "input".into(),
+            format!(
+                "{} ({}, {} bytes)",
+                ev.input.path,
+                kind_name(ev),
+                ev.input.size
+            ),
+        ),
         ("sha256".into(), opt(&ev.input.sha256)),
         ("package".into(), opt(&app.package)),
-        ("version".into(), format!("{} ({})", opt(&app.version_name), opt(&app.version_code))),
+        (
+            "version".into(),
+            format!("{} ({})", opt(&app.version_name), opt(&app.version_code)),
+        ),
         ("label".into(), opt(&app.label)),
     ];
     for (loc, label) in app.labels.iter().filter(|(l, _)| !l.is_empty()) {
@@ -182,27 +211,55 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     }
     rows.push((
         "sdk".into(),
-        format!("min {} · target {} · compile {}", opt(&app.min_sdk), opt(&app.target_sdk), opt(&app.compile_sdk)),
+        format!(
+            "min {} · target {} · compile {}",
+            opt(&app.min_sdk),
+            opt(&app.target_sdk),
+            opt(&app.compile_sdk)
+        ),
     ));
     if ev.input.apks.len() > 1 {
         for a in &ev.input.apks {
-            rows.push(("apk".into(), format!("{} [{}] {}", a.name, a.split.as_deref().unwrap_or("base"), a.sha256)));
+            rows.push((
+                "apk".into(),
+                format!(
+                    "{} [{}] {}",
+                    a.name,
+                    a.split.as_deref().unwrap_or("base"),
+                    a.sha256
+                ),
+            ));
         }
     }
     if let Some(s) = &ev.signing {
         let mut schemes = Vec::new();
-        for (on, n) in [(s.schemes.v1, "v1"), (s.schemes.v2, "v2"), (s.schemes.v3, "v3"), (s.schemes.v31, "v3.1")] {
+        for (on, n) in [
+            (s.schemes.v1, "v1"),
+            (s.schemes.v2, "v2"),
+            (s.schemes.v3, "v3"),
+            (s.schemes.v31, "v3.1"),
+        ] {
             if on {
                 schemes.push(n);
             }
         }
         rows.push((
             "signature schemes".into(),
-            if schemes.is_empty() { "none (unsigned)".into() } else { schemes.join(", ") + " (present, not verified)" },
+            if schemes.is_empty() {
+                "none (unsigned)".into()
+            } else {
+                schemes.join(", ") + " (present, not verified)"
+            },
         ));
         for (i, signer) in s.signers.iter().enumerate() {
             let c = &signer.certificate;
-            rows.push((format!("signer #{}", i + 1), format!("{}\nsha256 {}\nvalid {} .. {}", c.subject, c.sha256, c.not_before, c.not_after)));
+            rows.push((
+                format!("signer #{}", i + 1),
+                format!(
+                    "{}\nsha256 {}\nvalid {} .. {}",
+                    c.subject, c.sha256, c.not_before, c.not_after
+                ),
+            ));
         }
     }
     for (k, v) in rows {
@@ -213,7 +270,12 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
 
     // Permissions.
     let mut t = new_table("permissions");
-    t.set_header(vec!["permission", "protection", "personal information", "note"]);
+    t.set_header(vec![
+        "permission",
+        "protection",
+        "personal information",
+        "note",
+    ]);
     for p in &ev.permissions {
         let prot = p.protection.clone().unwrap_or_else(|| "(unknown)".into());
         let mut note = Vec::new();
@@ -227,19 +289,31 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
             note.push(p.declared_in.join(","));
         }
         let (name, prot) = if p.dangerous {
-            (warn(Cell::new(&p.name)), warn(Cell::new(format!("⚠ {prot}"))))
+            (
+                warn(Cell::new(&p.name)),
+                warn(Cell::new(format!("⚠ {prot}"))),
+            )
         } else {
             (Cell::new(&p.name), Cell::new(prot))
         };
         t.add_row(vec![
             name,
             prot,
-            Cell::new(p.label.as_ref().map(|l| format!("{} ({})", l.zh, l.en)).unwrap_or_default()),
+            Cell::new(
+                p.label
+                    .as_ref()
+                    .map(|l| format!("{} ({})", l.zh, l.en))
+                    .unwrap_or_default(),
+            ),
             Cell::new(note.join("; ")),
         ]);
     }
     let dangerous = ev.permissions.iter().filter(|p| p.dangerous).count();
-    out.push_str(&format!("\nPermissions: {} requested, {} dangerous (⚠ = runtime permission)\n", ev.permissions.len(), dangerous));
+    out.push_str(&format!(
+        "\nPermissions: {} requested, {} dangerous (⚠ = runtime permission)\n",
+        ev.permissions.len(),
+        dangerous
+    ));
     if !ev.permissions.is_empty() {
         out.push_str(&t.to_string());
         out.push('\n');
@@ -260,20 +334,37 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     ));
     if !exported.is_empty() {
         let mut t = new_table("exported components");
-        t.set_header(vec!["kind", "name", "exported", "permission", "intent actions"]);
+        t.set_header(vec![
+            "kind",
+            "name",
+            "exported",
+            "permission",
+            "intent actions",
+        ]);
         for c in exported {
-            let actions: Vec<&str> =
-                c.intent_filters.iter().flat_map(|f| f.actions.iter().map(String::as_str)).collect();
+            let actions: Vec<&str> = c
+                .intent_filters
+                .iter()
+                .flat_map(|f| f.actions.iter().map(String::as_str))
+                .collect();
             let how = match c.exported {
                 Some(true) => "explicit",
                 _ => "implied by intent-filter",
             };
-            let perm = c.permission.clone().or_else(|| c.read_permission.clone()).unwrap_or_else(|| "-".into());
+            let perm = c
+                .permission
+                .clone()
+                .or_else(|| c.read_permission.clone())
+                .unwrap_or_else(|| "-".into());
             t.add_row(vec![
                 Cell::new(component_kind(c.kind)),
                 Cell::new(&c.name),
                 Cell::new(how),
-                if perm == "-" { warn(Cell::new(perm)) } else { Cell::new(perm) },
+                if perm == "-" {
+                    warn(Cell::new(perm))
+                } else {
+                    Cell::new(perm)
+                },
                 Cell::new(actions.join("\n")),
             ]);
         }
@@ -286,19 +377,30 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     t.set_header(vec!["flag", "value"]);
     let a = ev.manifest.application.as_ref();
     let flags = [
-        ("debuggable", yes_no(a.and_then(|a| a.debuggable)).to_string()),
-        ("allowBackup", yes_no(a.and_then(|a| a.allow_backup)).to_string()),
+        (
+            "debuggable",
+            yes_no(a.and_then(|a| a.debuggable)).to_string(),
+        ),
+        (
+            "allowBackup",
+            yes_no(a.and_then(|a| a.allow_backup)).to_string(),
+        ),
         ("testOnly", yes_no(a.and_then(|a| a.test_only)).to_string()),
-        ("usesCleartextTraffic", yes_no(ev.network.uses_cleartext_traffic).to_string()),
+        (
+            "usesCleartextTraffic",
+            yes_no(ev.network.uses_cleartext_traffic).to_string(),
+        ),
         (
             "cleartext HTTP by default",
             format!(
                 "{} (from {})",
                 ev.network.cleartext_permitted_by_default,
                 match ev.network.cleartext_source {
-                    crate::evidence::CleartextSource::PlatformDefault => "platform default for target SDK",
+                    crate::evidence::CleartextSource::PlatformDefault =>
+                        "platform default for target SDK",
                     crate::evidence::CleartextSource::ManifestAttribute => "manifest attribute",
-                    crate::evidence::CleartextSource::NetworkSecurityConfig => "network security config",
+                    crate::evidence::CleartextSource::NetworkSecurityConfig =>
+                        "network security config",
                 }
             ),
         ),
@@ -308,12 +410,21 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
                 None => "(none)".to_string(),
                 Some(s) => format!(
                     "{}{}{}",
-                    s.file.clone().unwrap_or_else(|| format!("{} (unresolved)", s.resource)),
-                    if s.trusts_user_certs { "\ntrusts user-installed CAs" } else { "" },
+                    s.file
+                        .clone()
+                        .unwrap_or_else(|| format!("{} (unresolved)", s.resource)),
+                    if s.trusts_user_certs {
+                        "\ntrusts user-installed CAs"
+                    } else {
+                        ""
+                    },
                     if s.cleartext_domains.is_empty() {
                         String::new()
                     } else {
-                        format!("\ncleartext allowed for: {}", s.cleartext_domains.join(", "))
+                        format!(
+                            "\ncleartext allowed for: {}",
+                            s.cleartext_domains.join(", ")
+                        )
                     }
                 ),
             },
@@ -322,10 +433,20 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     for (k, v) in flags {
         let risky = matches!(
             (k, v.as_str()),
-            ("debuggable", "true") | ("allowBackup", "true") | ("testOnly", "true") | ("usesCleartextTraffic", "true")
+            ("debuggable", "true")
+                | ("allowBackup", "true")
+                | ("testOnly", "true")
+                | ("usesCleartextTraffic", "true")
         ) || v.contains("trusts user")
             || v.starts_with("true (");
-        t.add_row(vec![Cell::new(k), if risky { warn(Cell::new(v)) } else { Cell::new(v) }]);
+        t.add_row(vec![
+            Cell::new(k),
+            if risky {
+                warn(Cell::new(v))
+            } else {
+                Cell::new(v)
+            },
+        ]);
     }
     out.push('\n');
     out.push_str(&t.to_string());
@@ -335,14 +456,24 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
         let mut t = new_table("anomalies");
         t.set_header(vec!["anomaly", "where", "detail"]);
         for a in &ev.anomalies {
-            t.add_row(vec![Cell::new(a.code), Cell::new(format!("{}: {}", a.apk, a.part)), Cell::new(&a.detail)]);
+            t.add_row(vec![
+                Cell::new(a.code),
+                Cell::new(format!("{}: {}", a.apk, a.part)),
+                Cell::new(&a.detail),
+            ]);
         }
-        out.push_str(&format!("\nAnomalies: {} (tolerated irregularities; a tampered APK is itself evidence)\n", ev.anomalies.len()));
+        out.push_str(&format!(
+            "\nAnomalies: {} (tolerated irregularities; a tampered APK is itself evidence)\n",
+            ev.anomalies.len()
+        ));
         out.push_str(&t.to_string());
         out.push('\n');
     }
     if !ev.damage.is_empty() {
-        out.push_str(&format!("\nINCOMPLETE: {} part(s) could not be read:\n", ev.damage.len()));
+        out.push_str(&format!(
+            "\nINCOMPLETE: {} part(s) could not be read:\n",
+            ev.damage.len()
+        ));
         for d in &ev.damage {
             out.push_str(&format!("  {}: {}: {}\n", d.apk, d.part, d.message));
         }

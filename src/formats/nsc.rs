@@ -129,7 +129,10 @@ impl NetworkSecurityConfig {
             Some(root) => r.anomaly(
                 "nsc-bad-root",
                 root,
-                format!("root element is <{}>, not <network-security-config>", root.name),
+                format!(
+                    "root element is <{}>, not <network-security-config>",
+                    root.name
+                ),
             ),
             None => r.anomalies.push(Anomaly::new(
                 "nsc-bad-root",
@@ -137,7 +140,10 @@ impl NetworkSecurityConfig {
                 "the document has no root element",
             )),
         }
-        Parsed { value: config, anomalies: r.anomalies }
+        Parsed {
+            value: config,
+            anomalies: r.anomalies,
+        }
     }
 
     /// Whether user-installed CAs are trusted by the base config or any
@@ -145,9 +151,12 @@ impl NetworkSecurityConfig {
     /// debuggable builds).
     pub fn trusts_user_certs(&self) -> bool {
         let user = |t: &Option<Vec<TrustAnchor>>| {
-            t.as_deref().is_some_and(|v| v.iter().any(|a| a.src == "user"))
+            t.as_deref()
+                .is_some_and(|v| v.iter().any(|a| a.src == "user"))
         };
-        self.base_config.as_ref().is_some_and(|b| user(&b.trust_anchors))
+        self.base_config
+            .as_ref()
+            .is_some_and(|b| user(&b.trust_anchors))
             || self.domain_configs.iter().any(|d| user(&d.trust_anchors))
     }
 
@@ -178,7 +187,8 @@ struct Inherited {
 impl NscReader {
     fn anomaly(&mut self, code: &'static str, el: &Element, detail: impl Into<String>) {
         if self.anomalies.len() < 256 {
-            self.anomalies.push(Anomaly::new(code, Some(el.offset), detail));
+            self.anomalies
+                .push(Anomaly::new(code, Some(el.offset), detail));
         }
     }
 
@@ -186,7 +196,10 @@ impl NscReader {
         self.anomaly(
             "nsc-unknown-element",
             el,
-            format!("<{}> is not allowed in <{}> (line {})", el.name, parent.name, el.line),
+            format!(
+                "<{}> is not allowed in <{}> (line {})",
+                el.name, parent.name, el.line
+            ),
         );
     }
 
@@ -197,7 +210,11 @@ impl NscReader {
             match child.name.as_str() {
                 "base-config" => {
                     if config.base_config.is_some() {
-                        self.anomaly("nsc-duplicate-element", child, "more than one <base-config>");
+                        self.anomaly(
+                            "nsc-duplicate-element",
+                            child,
+                            "more than one <base-config>",
+                        );
                         continue;
                     }
                     let mut base = BaseConfig {
@@ -236,8 +253,14 @@ impl NscReader {
             }
         }
         let base = Inherited {
-            cleartext: config.base_config.as_ref().and_then(|b| b.cleartext_traffic_permitted),
-            trust_anchors: config.base_config.as_ref().and_then(|b| b.trust_anchors.clone()),
+            cleartext: config
+                .base_config
+                .as_ref()
+                .and_then(|b| b.cleartext_traffic_permitted),
+            trust_anchors: config
+                .base_config
+                .as_ref()
+                .and_then(|b| b.trust_anchors.clone()),
             pin_set: None,
         };
         // Second pass: domain configs, depth-first with an explicit stack
@@ -344,7 +367,11 @@ impl NscReader {
                 None => plain_string(src),
             };
             if resource.is_none() && !matches!(text.as_str(), "system" | "user" | "wfa") {
-                self.anomaly("nsc-unknown-src", c, format!("unknown certificates src `{text}`"));
+                self.anomaly(
+                    "nsc-unknown-src",
+                    c,
+                    format!("unknown certificates src `{text}`"),
+                );
             }
             anchors.push(TrustAnchor {
                 src: text,
@@ -369,12 +396,17 @@ impl NscReader {
             );
             return None;
         }
-        Some(Domain { name, include_subdomains })
+        Some(Domain {
+            name,
+            include_subdomains,
+        })
     }
 
     fn pin_set(&mut self, el: &Element) -> PinSet {
-        let mut set =
-            PinSet { expiration: el.attr_plain("expiration").map(plain_string), pins: Vec::new() };
+        let mut set = PinSet {
+            expiration: el.attr_plain("expiration").map(plain_string),
+            pins: Vec::new(),
+        };
         for c in &el.children {
             if c.name != "pin" {
                 self.unknown(c, el);
@@ -388,7 +420,10 @@ impl NscReader {
                     format!("pin digest `{digest}` (Android accepts only SHA-256)"),
                 );
             }
-            set.pins.push(Pin { digest, value: c.text.concat().trim().to_owned() });
+            set.pins.push(Pin {
+                digest,
+                value: c.text.concat().trim().to_owned(),
+            });
         }
         set
     }
@@ -396,12 +431,20 @@ impl NscReader {
 
 /// The string of an attribute: the raw value, else the typed string.
 fn plain_string(a: &Attribute) -> String {
-    a.raw.clone().or_else(|| a.as_str().map(str::to_owned)).unwrap_or_default()
+    a.raw
+        .clone()
+        .or_else(|| a.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
 
     use super::*;
     use crate::formats::axml::fixture::{Fixture, V};
@@ -425,15 +468,21 @@ mod tests {
         let base = c.base_config.as_ref().unwrap();
         assert_eq!(base.cleartext_traffic_permitted, Some(false));
         assert!(c.trusts_user_certs());
-        let domains: Vec<_> =
-            c.cleartext_permitted_domains().iter().map(|d| d.name.as_str()).collect();
+        let domains: Vec<_> = c
+            .cleartext_permitted_domains()
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
         assert_eq!(domains, vec!["ads.example.com", "tracker.example.net"]);
         assert_eq!(c.domain_configs.len(), 2);
         let outer = &c.domain_configs[0];
         assert!(outer.domains[0].include_subdomains);
         let pins = &outer.pin_set.as_ref().unwrap().pins;
         assert_eq!(pins[0].digest, "SHA-256");
-        assert_eq!(pins[0].value, "7HIpactkIAq2Y49orFOOQKurWxmmSFZhBCoQYcRhJ3Y=");
+        assert_eq!(
+            pins[0].value,
+            "7HIpactkIAq2Y49orFOOQKurWxmmSFZhBCoQYcRhJ3Y="
+        );
         // The nested config overrides cleartext and trust anchors and
         // inherits the pin set.
         let inner = &c.domain_configs[1];
@@ -447,7 +496,13 @@ mod tests {
             ("@0x7f040000", Some(0x7f04_0000), Some(true))
         );
         assert_eq!(
-            c.debug_overrides.as_ref().unwrap().trust_anchors.as_ref().unwrap()[0].src,
+            c.debug_overrides
+                .as_ref()
+                .unwrap()
+                .trust_anchors
+                .as_ref()
+                .unwrap()[0]
+                .src,
             "user"
         );
     }
@@ -463,7 +518,10 @@ mod tests {
     #[test]
     fn string_booleans_are_ignored_like_android() {
         let p = config(|f| {
-            f.start("domain-config", &[(None, "cleartextTrafficPermitted", V::Str("true"))]);
+            f.start(
+                "domain-config",
+                &[(None, "cleartextTrafficPermitted", V::Str("true"))],
+            );
             f.start("domain", &[]);
             f.text(" Example.org ");
             f.end("domain");
@@ -492,7 +550,11 @@ mod tests {
         let p = config(|f| {
             f.start(
                 "domain-config",
-                &[(None, "cleartextTrafficPermitted", V::Typed(types::INT_BOOLEAN, 1))],
+                &[(
+                    None,
+                    "cleartextTrafficPermitted",
+                    V::Typed(types::INT_BOOLEAN, 1),
+                )],
             );
             f.start("domain", &[]);
             f.text("a.com");
@@ -524,9 +586,12 @@ mod tests {
             f.end("domain-config");
         });
         let c = codes(&p);
-        for code in
-            ["nsc-duplicate-element", "nsc-bad-pin-digest", "nsc-unknown-src", "nsc-no-domain"]
-        {
+        for code in [
+            "nsc-duplicate-element",
+            "nsc-bad-pin-digest",
+            "nsc-unknown-src",
+            "nsc-no-domain",
+        ] {
             assert!(c.contains(&code), "{code} missing from {c:?}");
         }
         let bad = NetworkSecurityConfig::from_document(&Document::default());

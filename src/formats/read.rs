@@ -31,13 +31,20 @@ impl std::error::Error for OutOfBounds {}
 pub fn slice(data: &[u8], off: usize, len: usize) -> Result<&[u8], OutOfBounds> {
     off.checked_add(len)
         .and_then(|end| data.get(off..end))
-        .ok_or(OutOfBounds { offset: off, wanted: len, len: data.len() })
+        .ok_or(OutOfBounds {
+            offset: off,
+            wanted: len,
+            len: data.len(),
+        })
 }
 
 /// Reads a little-endian u16 at `off`.
 pub fn u16_at(data: &[u8], off: usize) -> Result<u16, OutOfBounds> {
     let b = slice(data, off, 2)?;
-    Ok(u16::from_le_bytes([b.first().copied().unwrap_or(0), b.get(1).copied().unwrap_or(0)]))
+    Ok(u16::from_le_bytes([
+        b.first().copied().unwrap_or(0),
+        b.get(1).copied().unwrap_or(0),
+    ]))
 }
 
 /// Reads a little-endian u32 at `off`.
@@ -108,11 +115,11 @@ impl<'a> Reader<'a> {
 
     /// Reads one byte.
     pub fn u8(&mut self) -> Result<u8, OutOfBounds> {
-        let b = self
-            .data
-            .get(self.pos)
-            .copied()
-            .ok_or(OutOfBounds { offset: self.pos, wanted: 1, len: self.data.len() })?;
+        let b = self.data.get(self.pos).copied().ok_or(OutOfBounds {
+            offset: self.pos,
+            wanted: 1,
+            len: self.data.len(),
+        })?;
         self.pos += 1;
         Ok(b)
     }
@@ -157,9 +164,14 @@ impl<'a> Reader<'a> {
 /// same for display purposes).
 pub fn utf16le_lossy(bytes: &[u8]) -> String {
     let units = bytes.chunks_exact(2).map(|c| {
-        u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)])
+        u16::from_le_bytes([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
     });
-    char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect()
 }
 
 #[cfg(test)]

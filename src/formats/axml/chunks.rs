@@ -67,7 +67,12 @@ impl ChunkHeader {
     /// Reads a chunk header at `offset`.
     pub(crate) fn read(data: &[u8], offset: usize) -> Result<Self, read::OutOfBounds> {
         let mut r = read::Reader::at(data, offset);
-        Ok(ChunkHeader { offset, chunk_type: r.u16()?, header_size: r.u16()?, size: r.u32()? })
+        Ok(ChunkHeader {
+            offset,
+            chunk_type: r.u16()?,
+            header_size: r.u16()?,
+            size: r.u32()?,
+        })
     }
 
     /// `validate_chunk(chunk, minSize, dataEnd)`: returns why it fails.
@@ -178,10 +183,15 @@ pub(crate) fn layout<'a>(data: &'a [u8], sink: &mut AnomalySink) -> Result<Layou
             offset: off,
             len: data.len(),
         })?;
-        if off.checked_add(chunk.size as usize).is_none_or(|e| e >= end) {
+        if off
+            .checked_add(chunk.size as usize)
+            .is_none_or(|e| e >= end)
+        {
             break;
         }
-        chunk.validate(CHUNK_HEADER_SIZE, end).map_err(|reason| chunk.bad(reason))?;
+        chunk
+            .validate(CHUNK_HEADER_SIZE, end)
+            .map_err(|reason| chunk.bad(reason))?;
         match chunk.chunk_type {
             RES_STRING_POOL_TYPE => {
                 if pool.is_some() || pool_error.is_some() {
@@ -207,7 +217,10 @@ pub(crate) fn layout<'a>(data: &'a [u8], sink: &mut AnomalySink) -> Result<Layou
                     sink.push(
                         "axml-odd-header-size",
                         Some(off as u64),
-                        format!("string pool header size is {} (expected 28)", chunk.header_size),
+                        format!(
+                            "string pool header size is {} (expected 28)",
+                            chunk.header_size
+                        ),
                     );
                 }
             }
@@ -221,14 +234,20 @@ pub(crate) fn layout<'a>(data: &'a [u8], sink: &mut AnomalySink) -> Result<Layou
                 }
                 let start = off + usize::from(chunk.header_size);
                 let count = (chunk.size as usize - usize::from(chunk.header_size)) / 4;
-                res_ids = read::slice(data, start, count * 4).map_err(|_| {
-                    AxmlError::Truncated { structure: "resource map", offset: off, len: data.len() }
-                })?;
+                res_ids =
+                    read::slice(data, start, count * 4).map_err(|_| AxmlError::Truncated {
+                        structure: "resource map",
+                        offset: off,
+                        len: data.len(),
+                    })?;
                 if usize::from(chunk.header_size) != CHUNK_HEADER_SIZE {
                     sink.push(
                         "axml-odd-header-size",
                         Some(off as u64),
-                        format!("resource map header size is {} (expected 8)", chunk.header_size),
+                        format!(
+                            "resource map header size is {} (expected 8)",
+                            chunk.header_size
+                        ),
                     );
                 }
             }
@@ -240,7 +259,10 @@ pub(crate) fn layout<'a>(data: &'a [u8], sink: &mut AnomalySink) -> Result<Layou
             other => sink.push(
                 "axml-unknown-chunk",
                 Some(off as u64),
-                format!("skipped a chunk of unknown type {other:#06x} ({} bytes)", chunk.size),
+                format!(
+                    "skipped a chunk of unknown type {other:#06x} ({} bytes)",
+                    chunk.size
+                ),
             ),
         }
         off += chunk.size as usize;
@@ -255,7 +277,12 @@ pub(crate) fn layout<'a>(data: &'a [u8], sink: &mut AnomalySink) -> Result<Layou
     let Some(pool) = pool else {
         return Err(AxmlError::MissingStringPool);
     };
-    Ok(Layout { end, pool, res_ids, first_node })
+    Ok(Layout {
+        end,
+        pool,
+        res_ids,
+        first_node,
+    })
 }
 
 /// `ResXMLTree::validateNode`: returns the node's header or why it fails.
@@ -265,7 +292,12 @@ fn validate_node(
     end: usize,
 ) -> Result<ChunkHeader, (ChunkHeader, &'static str)> {
     let Ok(h) = ChunkHeader::read(data, off) else {
-        let h = ChunkHeader { offset: off, chunk_type: 0, header_size: 0, size: 0 };
+        let h = ChunkHeader {
+            offset: off,
+            chunk_type: 0,
+            header_size: 0,
+            size: 0,
+        };
         return Err((h, "node header runs past the end of the file"));
     };
     h.validate(NODE_HEADER_SIZE, end).map_err(|r| (h, r))?;
@@ -373,7 +405,11 @@ pub(crate) struct Nodes<'a> {
 impl<'a> Nodes<'a> {
     /// Nodes of `layout`.
     pub(crate) fn new(data: &'a [u8], layout: &Layout<'_>) -> Self {
-        Nodes { data, end: layout.end, next: Some(layout.first_node) }
+        Nodes {
+            data,
+            end: layout.end,
+            next: Some(layout.first_node),
+        }
     }
 
     fn read_node(&self, off: usize) -> Result<Node, BadNode> {
@@ -395,12 +431,14 @@ impl<'a> Nodes<'a> {
         let u32_at = |at: usize| read::u32_at(self.data, at).map_err(|_| bad("node truncated"));
         let u16_at = |at: usize| read::u16_at(self.data, at).map_err(|_| bad("node truncated"));
         let kind = match header.chunk_type {
-            RES_XML_START_NAMESPACE_TYPE => {
-                NodeKind::StartNamespace { prefix: u32_at(ext)?, uri: u32_at(ext + 4)? }
-            }
-            RES_XML_END_NAMESPACE_TYPE => {
-                NodeKind::EndNamespace { prefix: u32_at(ext)?, uri: u32_at(ext + 4)? }
-            }
+            RES_XML_START_NAMESPACE_TYPE => NodeKind::StartNamespace {
+                prefix: u32_at(ext)?,
+                uri: u32_at(ext + 4)?,
+            },
+            RES_XML_END_NAMESPACE_TYPE => NodeKind::EndNamespace {
+                prefix: u32_at(ext)?,
+                uri: u32_at(ext + 4)?,
+            },
             RES_XML_START_ELEMENT_TYPE => NodeKind::StartElement {
                 ns: u32_at(ext)?,
                 name: u32_at(ext + 4)?,
@@ -409,13 +447,19 @@ impl<'a> Nodes<'a> {
                 attribute_size: u16_at(ext + 10)?,
                 attribute_count: u16_at(ext + 12)?,
             },
-            RES_XML_END_ELEMENT_TYPE => {
-                NodeKind::EndElement { ns: u32_at(ext)?, name: u32_at(ext + 4)? }
-            }
+            RES_XML_END_ELEMENT_TYPE => NodeKind::EndElement {
+                ns: u32_at(ext)?,
+                name: u32_at(ext + 4)?,
+            },
             RES_XML_CDATA_TYPE => NodeKind::Cdata { data: u32_at(ext)? },
             other => NodeKind::Unknown { chunk_type: other },
         };
-        Ok(Node { offset: off, line: u32_at(off + 8)?, comment: u32_at(off + 12)?, kind })
+        Ok(Node {
+            offset: off,
+            line: u32_at(off + 8)?,
+            comment: u32_at(off + 12)?,
+            kind,
+        })
     }
 }
 
@@ -468,6 +512,12 @@ impl RawAttribute {
         let _res0 = r.u8()?;
         let data_type = r.u8()?;
         let data = r.u32()?;
-        Ok(RawAttribute { ns, name, raw_value, data_type, data })
+        Ok(RawAttribute {
+            ns,
+            name,
+            raw_value,
+            data_type,
+            data,
+        })
     }
 }

@@ -1,5 +1,10 @@
 //! Test-only builder of binary XML byte fixtures, laid out as aapt does.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use super::stringpool::{encode_utf16_len, encode_utf8_len};
 use crate::formats::resvalue::types;
@@ -28,7 +33,13 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     pub(crate) fn new(utf8: bool) -> Self {
-        Fixture { strings: Vec::new(), res_ids: Vec::new(), utf8, nodes: Vec::new(), line: 1 }
+        Fixture {
+            strings: Vec::new(),
+            res_ids: Vec::new(),
+            utf8,
+            nodes: Vec::new(),
+            line: 1,
+        }
     }
 
     /// Declares attribute names that carry resource IDs; they must come
@@ -43,7 +54,12 @@ impl Fixture {
     }
 
     pub(crate) fn s(&mut self, s: &str) -> u32 {
-        if let Some(i) = self.strings.iter().skip(self.res_ids.len()).position(|x| x == s) {
+        if let Some(i) = self
+            .strings
+            .iter()
+            .skip(self.res_ids.len())
+            .position(|x| x == s)
+        {
             return (i + self.res_ids.len()) as u32;
         }
         self.strings.push(s.to_owned());
@@ -53,7 +69,12 @@ impl Fixture {
     /// Index of an attribute name: a resource-ID name if declared, else a
     /// plain string.
     pub(crate) fn attr_name(&mut self, s: &str) -> u32 {
-        match self.strings.iter().take(self.res_ids.len()).position(|x| x == s) {
+        match self
+            .strings
+            .iter()
+            .take(self.res_ids.len())
+            .position(|x| x == s)
+        {
             Some(i) => i as u32,
             None => self.s(s),
         }
@@ -62,7 +83,8 @@ impl Fixture {
     pub(crate) fn node(&mut self, ty: u16, ext: &[u8]) {
         self.nodes.extend_from_slice(&ty.to_le_bytes());
         self.nodes.extend_from_slice(&16u16.to_le_bytes());
-        self.nodes.extend_from_slice(&(16 + ext.len() as u32).to_le_bytes());
+        self.nodes
+            .extend_from_slice(&(16 + ext.len() as u32).to_le_bytes());
         self.nodes.extend_from_slice(&self.line.to_le_bytes());
         self.nodes.extend_from_slice(&u32::MAX.to_le_bytes());
         self.nodes.extend_from_slice(ext);

@@ -571,11 +571,18 @@ impl Manifest {
         let value = match &doc.root {
             Some(root) => r.manifest(root),
             None => {
-                r.anomaly("manifest-missing-root", None, "the document has no root element");
+                r.anomaly(
+                    "manifest-missing-root",
+                    None,
+                    "the document has no root element",
+                );
                 Manifest::default()
             }
         };
-        Parsed { value, anomalies: r.anomalies }
+        Parsed {
+            value,
+            anomalies: r.anomalies,
+        }
     }
 
     /// The low 32 bits of the version code as a signed integer: what
@@ -608,7 +615,10 @@ impl Manifest {
     /// Names of all requested permissions (any `uses-permission*` tag),
     /// deduplicated and sorted.
     pub fn requested_permission_names(&self) -> BTreeSet<&str> {
-        self.uses_permissions.iter().map(|p| p.name.as_str()).collect()
+        self.uses_permissions
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect()
     }
 }
 
@@ -713,7 +723,11 @@ impl ManifestReader {
         // string of the attribute without namespace.
         m.package = root.attr_plain("package").and_then(plain_text);
         if m.package.is_none() {
-            self.anomaly("manifest-missing-package", Some(root), "<manifest> has no `package`");
+            self.anomaly(
+                "manifest-missing-package",
+                Some(root),
+                "<manifest> has no `package`",
+            );
         }
         self.package = m.package.clone();
         let mut unresolved = BTreeMap::new();
@@ -733,10 +747,12 @@ impl ManifestReader {
             low.map(|l| (u64::from(major.unwrap_or(0) as u32) << 32) | u64::from(l as u32));
         m.version_code_major = major.map(|v| v as u32);
         m.version_name = root.attr("versionName").map(AttrValue::from_attribute);
-        m.platform_build_version_code =
-            root.attr_plain("platformBuildVersionCode").and_then(plain_text);
-        m.platform_build_version_name =
-            root.attr_plain("platformBuildVersionName").and_then(plain_text);
+        m.platform_build_version_code = root
+            .attr_plain("platformBuildVersionCode")
+            .and_then(plain_text);
+        m.platform_build_version_name = root
+            .attr_plain("platformBuildVersionName")
+            .and_then(plain_text);
         m.compile_sdk_version = int_attr(root, "compileSdkVersion", &mut unresolved);
         m.compile_sdk_version_codename = text_attr(root, "compileSdkVersionCodename");
         m.install_location = int_attr(root, "installLocation", &mut unresolved).map(|v| match v {
@@ -771,11 +787,14 @@ impl ManifestReader {
                     });
                 }
                 "uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m" => {
-                    m.uses_permissions.extend(self.uses_permission(child, &mut seen));
+                    m.uses_permissions
+                        .extend(self.uses_permission(child, &mut seen));
                 }
                 "permission" => m.permissions.extend(self.permission(child, &mut seen)),
                 "permission-group" => {
-                    let Some(name) = self.name(child) else { continue };
+                    let Some(name) = self.name(child) else {
+                        continue;
+                    };
                     m.permission_groups.push(PermissionGroup {
                         name,
                         label: child.attr("label").map(AttrValue::from_attribute),
@@ -866,8 +885,10 @@ impl ManifestReader {
                 "meta-data" => m.meta_data.extend(self.meta_data(el)),
                 tag @ ("uses-library" | "uses-native-library") => {
                     let Some(name) = self.name(el) else { continue };
-                    let lib =
-                        UsesLibrary { name, required: bool_opt(el, "required").unwrap_or(true) };
+                    let lib = UsesLibrary {
+                        name,
+                        required: bool_opt(el, "required").unwrap_or(true),
+                    };
                     if tag == "uses-library" {
                         m.uses_libraries.push(lib);
                     } else {
@@ -890,7 +911,10 @@ impl ManifestReader {
             self.anomaly(
                 "manifest-missing-name",
                 Some(el),
-                format!("<{}> at line {} has no android:name; Android skips it", el.name, el.line),
+                format!(
+                    "<{}> at line {} has no android:name; Android skips it",
+                    el.name, el.line
+                ),
             );
         }
         name
@@ -910,7 +934,9 @@ impl ManifestReader {
             debuggable: bool_attr(el, "debuggable", &mut u),
             allow_backup: bool_attr(el, "allowBackup", &mut u),
             full_backup_content: el.attr("fullBackupContent").map(AttrValue::from_attribute),
-            data_extraction_rules: el.attr("dataExtractionRules").and_then(Attribute::as_reference),
+            data_extraction_rules: el
+                .attr("dataExtractionRules")
+                .and_then(Attribute::as_reference),
             backup_agent: self.class_name(el, "backupAgent"),
             uses_cleartext_traffic: bool_attr(el, "usesCleartextTraffic", &mut u),
             network_security_config: el
@@ -955,7 +981,11 @@ impl ManifestReader {
         let mut u = BTreeMap::new();
         let authorities = text_attr(el, "authorities")
             .map(|a| {
-                a.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+                a.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
             })
             .unwrap_or_default();
         let mut intent_filters = Vec::new();
@@ -1099,13 +1129,16 @@ fn uses_permission_flags(v: i64) -> Vec<String> {
 /// An `android:` attribute as text (`TypedValue.coerceToString`), with
 /// references written `@0x…`.
 fn text_attr(el: &Element, name: &str) -> Option<String> {
-    el.attr(name).and_then(|a| AttrValue::from_attribute(a).to_text())
+    el.attr(name)
+        .and_then(|a| AttrValue::from_attribute(a).to_text())
 }
 
 /// A namespace-less attribute as text: the raw string if any, else the
 /// coerced typed value.
 fn plain_text(a: &Attribute) -> Option<String> {
-    a.raw.clone().or_else(|| AttrValue::from_attribute(a).to_text())
+    a.raw
+        .clone()
+        .or_else(|| AttrValue::from_attribute(a).to_text())
 }
 
 /// An integer `android:` attribute; references go to `unresolved`.
@@ -1144,7 +1177,12 @@ fn bool_attr(el: &Element, name: &str, unresolved: &mut BTreeMap<String, u32>) -
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
 
     use super::*;
     use crate::formats::axml::fixture::{Fixture, V};
@@ -1166,7 +1204,13 @@ mod tests {
         BADGING
             .lines()
             .filter(|l| l.starts_with(prefix))
-            .filter_map(|l| l.split("name='").nth(1)?.split('\'').next().map(str::to_owned))
+            .filter_map(|l| {
+                l.split("name='")
+                    .nth(1)?
+                    .split('\'')
+                    .next()
+                    .map(str::to_owned)
+            })
             .collect()
     }
 
@@ -1180,9 +1224,15 @@ mod tests {
     fn headline_values_match_aapt_badging() {
         let m = fixture().value;
         assert_eq!(m.package.as_deref(), badging_value("name").as_deref());
-        assert_eq!(m.version_code_low().map(|v| v.to_string()), badging_value("versionCode"));
         assert_eq!(
-            m.version_name.as_ref().and_then(AttrValue::as_str).map(str::to_owned),
+            m.version_code_low().map(|v| v.to_string()),
+            badging_value("versionCode")
+        );
+        assert_eq!(
+            m.version_name
+                .as_ref()
+                .and_then(AttrValue::as_str)
+                .map(str::to_owned),
             badging_value("versionName")
         );
         let sdk = m.uses_sdk.as_ref().unwrap();
@@ -1201,7 +1251,10 @@ mod tests {
                 .map(|p| p.name.clone())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(UsesPermissionKind::UsesPermission), badging_names("uses-permission: "));
+        assert_eq!(
+            names(UsesPermissionKind::UsesPermission),
+            badging_names("uses-permission: ")
+        );
         assert_eq!(
             names(UsesPermissionKind::UsesPermissionSdk23),
             badging_names("uses-permission-sdk-23: ")
@@ -1221,7 +1274,10 @@ mod tests {
         assert_eq!(m.uses_permissions[1].max_sdk_version, Some(28));
         assert_eq!(m.permissions[0].protection, "signature|privileged");
         assert_eq!(m.permissions[1].protection, "dangerous|appop");
-        assert_eq!(m.permissions[1].label, Some(AttrValue::Reference(0x7f05_0000)));
+        assert_eq!(
+            m.permissions[1].label,
+            Some(AttrValue::Reference(0x7f05_0000))
+        );
         let app = m.application.as_ref().unwrap();
         assert_eq!(app.name.as_deref(), Some("org.humiao.fixture.App"));
         assert_eq!(app.debuggable, Some(true));
@@ -1230,13 +1286,24 @@ mod tests {
         // tests/data/axml/resources.txt: xml/network_security_config
         assert_eq!(app.network_security_config, Some(0x7f03_0000));
         assert_eq!(app.icon, Some(0x7f02_0000));
-        let names: Vec<_> =
-            m.components.iter().map(|c| (c.kind, c.name.as_str(), c.exported_effective)).collect();
+        let names: Vec<_> = m
+            .components
+            .iter()
+            .map(|c| (c.kind, c.name.as_str(), c.exported_effective))
+            .collect();
         assert_eq!(
             names,
             vec![
-                (ComponentKind::Activity, "org.humiao.fixture.MainActivity", true),
-                (ComponentKind::ActivityAlias, "org.humiao.fixture.Alias", false),
+                (
+                    ComponentKind::Activity,
+                    "org.humiao.fixture.MainActivity",
+                    true
+                ),
+                (
+                    ComponentKind::ActivityAlias,
+                    "org.humiao.fixture.Alias",
+                    false
+                ),
                 (ComponentKind::Activity, "com.other.Outside", false),
                 (ComponentKind::Service, "org.humiao.fixture.Sync", false),
                 (ComponentKind::Receiver, "org.humiao.fixture.Boot", true),
@@ -1244,7 +1311,10 @@ mod tests {
             ]
         );
         let main = &m.components[0];
-        assert_eq!(main.intent_filters[1].data[0].host.as_deref(), Some("kids.example.com"));
+        assert_eq!(
+            main.intent_filters[1].data[0].host.as_deref(),
+            Some("kids.example.com")
+        );
         assert_eq!(main.intent_filters[1].auto_verify, Some(true));
         assert_eq!(
             m.components[1].target_activity.as_deref(),
@@ -1254,26 +1324,42 @@ mod tests {
             m.components[5].authorities,
             vec!["org.humiao.fixture.files", "org.humiao.fixture.more"]
         );
-        let values: Vec<_> =
-            m.meta_data.iter().map(|d| (d.name.as_str(), d.value.clone(), d.resource)).collect();
+        let values: Vec<_> = m
+            .meta_data
+            .iter()
+            .map(|d| (d.name.as_str(), d.value.clone(), d.resource))
+            .collect();
         assert_eq!(
             values,
             vec![
-                ("UMENG_APPKEY", Some(AttrValue::String("5f00aa".into())), None),
+                (
+                    "UMENG_APPKEY",
+                    Some(AttrValue::String("5f00aa".into())),
+                    None
+                ),
                 ("int_value", Some(AttrValue::Int(42)), None),
                 ("bool_value", Some(AttrValue::Bool(true)), None),
                 ("res_value", None, Some(0x7f03_0000)),
             ]
         );
         assert_eq!(m.queries.packages, vec!["com.tencent.mm"]);
-        assert_eq!(m.queries.providers, vec!["com.example.one", "com.example.two"]);
-        assert_eq!(m.queries.intents[0].data[0].scheme.as_deref(), Some("https"));
+        assert_eq!(
+            m.queries.providers,
+            vec!["com.example.one", "com.example.two"]
+        );
+        assert_eq!(
+            m.queries.intents[0].data[0].scheme.as_deref(),
+            Some("https")
+        );
         assert!(!m.uses_features[0].required);
         assert_eq!(m.uses_features[1].gl_es_version, Some(0x0002_0000));
         assert!(!m.uses_libraries[0].required);
         assert_eq!(
             codes(&p),
-            vec!["manifest-duplicate-uses-permission", "manifest-missing-exported"]
+            vec![
+                "manifest-duplicate-uses-permission",
+                "manifest-missing-exported"
+            ]
         );
         // Serialises deterministically.
         let a = serde_json::to_string(m).unwrap();
@@ -1298,10 +1384,17 @@ mod tests {
             "manifest",
             &[
                 (None, "package", V::Str("com.kid")),
-                (Some(ANDROID_NS), "versionCode", V::Typed(types::INT_HEX, 0xffff_ffff)),
+                (
+                    Some(ANDROID_NS),
+                    "versionCode",
+                    V::Typed(types::INT_HEX, 0xffff_ffff),
+                ),
             ],
         );
-        let attrs: Vec<_> = sdk.iter().map(|(n, v)| (Some(ANDROID_NS), *n, *v)).collect();
+        let attrs: Vec<_> = sdk
+            .iter()
+            .map(|(n, v)| (Some(ANDROID_NS), *n, *v))
+            .collect();
         f.start("uses-sdk", &attrs);
         f.end("uses-sdk");
         body(&mut f);
@@ -1339,14 +1432,22 @@ mod tests {
         let p = manifest_with(&[("minSdkVersion", V::Str("P"))], |f| {
             f.start(
                 "uses-permission",
-                &[(Some(ANDROID_NS), "name", V::Typed(types::REFERENCE, 0x7f0a_0001))],
+                &[(
+                    Some(ANDROID_NS),
+                    "name",
+                    V::Typed(types::REFERENCE, 0x7f0a_0001),
+                )],
             );
             f.end("uses-permission");
             f.start("uses-permission", &[]);
             f.end("uses-permission");
             f.start(
                 "application",
-                &[(Some(ANDROID_NS), "debuggable", V::Typed(types::REFERENCE, 0x7f05_0001))],
+                &[(
+                    Some(ANDROID_NS),
+                    "debuggable",
+                    V::Typed(types::REFERENCE, 0x7f05_0001),
+                )],
             );
             f.end("application");
         });
@@ -1369,7 +1470,11 @@ mod tests {
         let p = manifest_with(&[("targetSdkVersion", V::Typed(types::INT_DEC, 19))], |f| {
             f.start(
                 "uses-sdk",
-                &[(Some(ANDROID_NS), "targetSdkVersion", V::Typed(types::INT_DEC, 33))],
+                &[(
+                    Some(ANDROID_NS),
+                    "targetSdkVersion",
+                    V::Typed(types::INT_DEC, 33),
+                )],
             );
             f.end("uses-sdk");
         });
@@ -1382,7 +1487,10 @@ mod tests {
         assert_eq!(qualify_class_name(Some("a.b"), ".Main"), "a.b.Main");
         assert_eq!(qualify_class_name(Some("a.b"), "Main"), "a.b.Main");
         assert_eq!(qualify_class_name(Some("a.b"), "x.Main"), "x.Main");
-        assert_eq!(qualify_class_name(Some("a.b"), "@0x7f010001"), "@0x7f010001");
+        assert_eq!(
+            qualify_class_name(Some("a.b"), "@0x7f010001"),
+            "@0x7f010001"
+        );
         assert_eq!(qualify_class_name(None, ".Main"), ".Main");
     }
 
@@ -1392,7 +1500,10 @@ mod tests {
         assert_eq!(protection_to_string(1), "dangerous");
         assert_eq!(protection_to_string(0x12), "signature|privileged");
         assert_eq!(protection_to_string(0x41), "dangerous|appop");
-        assert_eq!(protection_to_string(0x4000_0003), "signatureOrSystem|0x40000000");
+        assert_eq!(
+            protection_to_string(0x4000_0003),
+            "signatureOrSystem|0x40000000"
+        );
     }
 
     #[test]

@@ -50,7 +50,12 @@
 //! }
 //! # Ok(()) }
 //! ```
-#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 pub mod attrs;
 mod chunks;
@@ -289,7 +294,9 @@ impl Element {
     /// network-security-config attributes), as
     /// `XmlPullParser.getAttributeValue(null, name)` finds it.
     pub fn attr_plain(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.namespace.is_none() && a.name == name)
+        self.attributes
+            .iter()
+            .find(|a| a.namespace.is_none() && a.name == name)
     }
 
     /// Child elements named `name` (any namespace).
@@ -321,8 +328,14 @@ pub struct Document {
 /// in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Event {
-    StartNamespace { prefix: Option<String>, uri: Option<String> },
-    EndNamespace { prefix: Option<String>, uri: Option<String> },
+    StartNamespace {
+        prefix: Option<String>,
+        uri: Option<String>,
+    },
+    EndNamespace {
+        prefix: Option<String>,
+        uri: Option<String>,
+    },
     StartElement,
     EndElement,
     Text(Option<String>),
@@ -333,7 +346,9 @@ enum Event {
 /// Errors are what Android cannot read either; everything else is decoded,
 /// with anomalies.
 pub fn parse(data: &[u8]) -> Result<Parsed<Document>, AxmlError> {
-    let not_axml = || AxmlError::NotBinaryXml { magic: data.iter().take(4).copied().collect() };
+    let not_axml = || AxmlError::NotBinaryXml {
+        magic: data.iter().take(4).copied().collect(),
+    };
     if looks_like_text(data) {
         return Err(not_axml());
     }
@@ -384,7 +399,10 @@ pub fn parse(data: &[u8]) -> Result<Parsed<Document>, AxmlError> {
         return Err(AxmlError::NoRootElement { end: layout.end });
     }
     let document = builder.finish();
-    Ok(Parsed { value: document, anomalies: sink.into_vec() })
+    Ok(Parsed {
+        value: document,
+        anomalies: sink.into_vec(),
+    })
 }
 
 /// Text XML (optionally after a BOM or whitespace) starts with `<`; binary
@@ -395,7 +413,9 @@ fn looks_like_text(data: &[u8]) -> bool {
         .or_else(|| data.strip_prefix(b"\xff\xfe"))
         .or_else(|| data.strip_prefix(b"\xfe\xff"))
         .unwrap_or(data);
-    let first = body.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0));
+    let first = body
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0));
     first == Some(&b'<')
 }
 
@@ -484,8 +504,10 @@ impl<'a, 's> Builder<'a, 's> {
     }
 
     fn charge(&mut self, n: usize) -> Result<(), AxmlError> {
-        self.budget =
-            self.budget.checked_sub(n).ok_or(AxmlError::TooLarge { limit: self.limit })?;
+        self.budget = self
+            .budget
+            .checked_sub(n)
+            .ok_or(AxmlError::TooLarge { limit: self.limit })?;
         Ok(())
     }
 
@@ -558,7 +580,10 @@ impl<'a, 's> Builder<'a, 's> {
                 attribute_count,
             } => {
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(AxmlError::NestingTooDeep { offset: at, limit: MAX_DEPTH });
+                    return Err(AxmlError::NestingTooDeep {
+                        offset: at,
+                        limit: MAX_DEPTH,
+                    });
                 }
                 self.charge(NODE_COST)?;
                 let namespace = self.string(ns, "element namespace", at)?;
@@ -655,10 +680,15 @@ impl<'a, 's> Builder<'a, 's> {
     fn attribute(&mut self, raw: RawAttribute, off: usize) -> Result<Attribute, AxmlError> {
         self.charge(NODE_COST)?;
         let resource_id = self.layout.res_id(raw.name).filter(|id| *id != 0);
-        let name = self.string(raw.name, "attribute name", off)?.unwrap_or_default();
+        let name = self
+            .string(raw.name, "attribute name", off)?
+            .unwrap_or_default();
         let namespace = self.string(raw.ns, "attribute namespace", off)?;
         let raw_string = self.string(raw.raw_value, "attribute raw value", off)?;
-        let value = ResValue { data_type: raw.data_type, data: raw.data };
+        let value = ResValue {
+            data_type: raw.data_type,
+            data: raw.data,
+        };
         let string = if raw.data_type == types::STRING {
             if raw.data == raw.raw_value {
                 raw_string.clone()
@@ -686,7 +716,14 @@ impl<'a, 's> Builder<'a, 's> {
                 }
             }
         }
-        Ok(Attribute { name, namespace, resource_id, raw: raw_string, value, string })
+        Ok(Attribute {
+            name,
+            namespace,
+            resource_id,
+            raw: raw_string,
+            value,
+            string,
+        })
     }
 
     fn attach(&mut self, el: Element) {
@@ -701,7 +738,10 @@ impl<'a, 's> Builder<'a, 's> {
             self.sink.push(
                 "axml-unclosed-element",
                 None,
-                format!("{} elements are not closed at the end of the document", self.stack.len()),
+                format!(
+                    "{} elements are not closed at the end of the document",
+                    self.stack.len()
+                ),
             );
         }
         while let Some(el) = self.stack.pop() {
@@ -711,7 +751,10 @@ impl<'a, 's> Builder<'a, 's> {
             self.sink.push(
                 "axml-unbalanced-end-element",
                 None,
-                format!("{} end-element nodes close nothing", self.stray_end_elements),
+                format!(
+                    "{} end-element nodes close nothing",
+                    self.stray_end_elements
+                ),
             );
         }
         if let Some((id, name)) = &self.renamed_example {
@@ -752,8 +795,12 @@ impl Document {
     /// Elements in document order (the order of their start tags).
     fn elements_in_order(&self) -> Vec<&Element> {
         let mut out = Vec::new();
-        let mut stack: Vec<&Element> =
-            self.root.iter().chain(self.other_roots.iter()).rev().collect();
+        let mut stack: Vec<&Element> = self
+            .root
+            .iter()
+            .chain(self.other_roots.iter())
+            .rev()
+            .collect();
         while let Some(el) = stack.pop() {
             out.push(el);
             stack.extend(el.children.iter().rev());

@@ -76,9 +76,14 @@ impl<'a> StringPool<'a> {
             // Bound the count by the bytes that are really there before
             // anything is sized from it.
             let remaining = size.saturating_sub(header_size);
-            let table = (string_count as usize).checked_mul(4).filter(|t| *t <= remaining).ok_or(
-                AxmlError::StringCountTooLarge { offset: at, count: string_count, remaining },
-            )?;
+            let table = (string_count as usize)
+                .checked_mul(4)
+                .filter(|t| *t <= remaining)
+                .ok_or(AxmlError::StringCountTooLarge {
+                    offset: at,
+                    count: string_count,
+                    remaining,
+                })?;
             entries = read::slice(body, header_size, table)
                 .map_err(|_| bad("string offsets run past the chunk"))?;
             // "There should be at least space for the smallest string."
@@ -103,7 +108,10 @@ impl<'a> StringPool<'a> {
             strings = read::slice(body, strings_start, units * char_size)
                 .map_err(|_| bad("character data runs past the chunk"))?;
             let last = strings.len().saturating_sub(char_size);
-            if strings.get(last..).is_none_or(|t| t.iter().any(|b| *b != 0)) {
+            if strings
+                .get(last..)
+                .is_none_or(|t| t.iter().any(|b| *b != 0))
+            {
                 return Err(bad("last string is not 0-terminated"));
             }
         }
@@ -121,13 +129,19 @@ impl<'a> StringPool<'a> {
                 return Err(bad("styles start after the end of the chunk"));
             }
             let words = (size - styles_start) / 4;
-            let tail =
-                words.checked_sub(3).and_then(|w| read::slice(body, styles_start + w * 4, 12).ok());
+            let tail = words
+                .checked_sub(3)
+                .and_then(|w| read::slice(body, styles_start + w * 4, 12).ok());
             if tail.is_none_or(|t| t.iter().any(|b| *b != 0xff)) {
                 return Err(bad("last style is not 0xFFFFFFFF-terminated"));
             }
         }
-        Ok(StringPool { string_count, utf8, entries, strings })
+        Ok(StringPool {
+            string_count,
+            utf8,
+            entries,
+            strings,
+        })
     }
 
     /// Number of strings (`stringCount`).
@@ -163,7 +177,9 @@ impl<'a> StringPool<'a> {
         }
         let unit = |i: usize| read::u16_at(self.strings, i * 2).ok();
         let mut pos = off;
-        let Some(first) = unit(pos) else { return PoolString::Missing("offset is past the end") };
+        let Some(first) = unit(pos) else {
+            return PoolString::Missing("offset is past the end");
+        };
         let mut len = usize::from(first);
         if first & 0x8000 != 0 {
             pos += 1;
@@ -329,7 +345,9 @@ fn android_utf8_to_string(bytes: &[u8]) -> (String, usize, bool) {
         pos += len;
     }
     let n = units.len() - usize::from(overread);
-    let text = char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect();
+    let text = char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect();
     (text, n, overread)
 }
 
@@ -365,7 +383,13 @@ mod tests {
 
     #[test]
     fn android_utf8_matches_std_on_valid_input() {
-        for s in ["", "abc", "护苗", "😀x", "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}"] {
+        for s in [
+            "",
+            "abc",
+            "护苗",
+            "😀x",
+            "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}",
+        ] {
             let mut bytes = s.as_bytes().to_vec();
             // force the slow path by checking it directly on a copy
             let (fast, n, over) = android(&bytes);

@@ -1,6 +1,11 @@
 //! Decoder tests on hand-built byte fixtures and on a manifest compiled by
 //! aapt (`tests/data/axml/`, see its README).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use super::fixture::{Fixture, V};
 use super::*;
@@ -8,8 +13,11 @@ use super::*;
 const MANIFEST: &[u8] = include_bytes!("../../../tests/data/axml/manifest.axml");
 const MANIFEST_XMLTREE: &str = include_str!("../../../tests/data/axml/manifest.xmltree.txt");
 
-const ANDROID_IDS: &[(&str, u32)] =
-    &[("versionCode", 0x0101_021b), ("name", 0x0101_0003), ("label", 0x0101_0001)];
+const ANDROID_IDS: &[(&str, u32)] = &[
+    ("versionCode", 0x0101_021b),
+    ("name", 0x0101_0003),
+    ("label", 0x0101_0001),
+];
 
 /// A small manifest: `<manifest package versionCode><application label>
 /// <activity name/></application></manifest>` with a text node.
@@ -23,8 +31,18 @@ fn small_manifest(utf8: bool) -> Fixture {
             (None, "package", V::Str("org.example")),
         ],
     );
-    f.start("application", &[(Some(ANDROID_NS), "label", V::Typed(types::REFERENCE, 0x7f05_0000))]);
-    f.start("activity", &[(Some(ANDROID_NS), "name", V::Str(".Main \"x\"\n"))]);
+    f.start(
+        "application",
+        &[(
+            Some(ANDROID_NS),
+            "label",
+            V::Typed(types::REFERENCE, 0x7f05_0000),
+        )],
+    );
+    f.start(
+        "activity",
+        &[(Some(ANDROID_NS), "name", V::Str(".Main \"x\"\n"))],
+    );
     f.end("activity");
     f.text("hi\\there");
     f.end("application");
@@ -56,14 +74,26 @@ fn utf16_pool_decodes_and_renders_like_aapt() {
     assert!(!doc.utf8_strings);
     let root = doc.root.as_ref().unwrap();
     assert_eq!(root.name, "manifest");
-    assert_eq!(root.attr("versionCode").and_then(Attribute::as_int), Some(3));
-    assert_eq!(root.attr_plain("package").and_then(Attribute::as_str), Some("org.example"));
+    assert_eq!(
+        root.attr("versionCode").and_then(Attribute::as_int),
+        Some(3)
+    );
+    assert_eq!(
+        root.attr_plain("package").and_then(Attribute::as_str),
+        Some("org.example")
+    );
     let app = &root.children[0];
-    assert_eq!(app.attr("label").and_then(Attribute::as_reference), Some(0x7f05_0000));
+    assert_eq!(
+        app.attr("label").and_then(Attribute::as_reference),
+        Some(0x7f05_0000)
+    );
     assert_eq!(app.text, vec!["hi\\there".to_owned()]);
     assert_eq!(
         doc.namespaces,
-        vec![Namespace { prefix: Some("android".into()), uri: ANDROID_NS.into() }]
+        vec![Namespace {
+            prefix: Some("android".into()),
+            uri: ANDROID_NS.into()
+        }]
     );
     assert_eq!(doc.to_xmltree(), SMALL_XMLTREE);
 }
@@ -82,7 +112,10 @@ fn utf8_pool_decodes_the_same() {
         }
         el
     };
-    assert_eq!(p8.value.root.clone().map(without_offsets), p16.value.root.map(without_offsets));
+    assert_eq!(
+        p8.value.root.clone().map(without_offsets),
+        p16.value.root.map(without_offsets)
+    );
     assert_eq!(p8.value.to_xmltree(), SMALL_XMLTREE);
 }
 
@@ -91,7 +124,10 @@ fn non_ascii_and_long_strings_in_both_flavours() {
     let long = "长".repeat(0x9000); // UTF-8 length > 0x7fff: two-byte lengths
     for utf8 in [false, true] {
         let mut f = Fixture::new(utf8);
-        f.start("a", &[(None, "v", V::Str(&long)), (None, "w", V::Str("😀护苗"))]);
+        f.start(
+            "a",
+            &[(None, "v", V::Str(&long)), (None, "w", V::Str("😀护苗"))],
+        );
         f.end("a");
         let p = parse(&f.build()).unwrap();
         let root = p.value.root.unwrap();
@@ -108,17 +144,33 @@ fn stripped_attribute_names_resolve_by_resource_id() {
     f.ns(true, "android", ANDROID_NS);
     f.start(
         "manifest",
-        &[(Some(ANDROID_NS), "", V::Typed(types::INT_DEC, 9)), (None, "package", V::Str("p"))],
+        &[
+            (Some(ANDROID_NS), "", V::Typed(types::INT_DEC, 9)),
+            (None, "package", V::Str("p")),
+        ],
     );
-    f.start("uses-permission", &[(Some(ANDROID_NS), "x", V::Str("android.permission.CAMERA"))]);
+    f.start(
+        "uses-permission",
+        &[(Some(ANDROID_NS), "x", V::Str("android.permission.CAMERA"))],
+    );
     f.end("uses-permission");
     f.end("manifest");
     let p = parse(&f.build()).unwrap();
-    assert!(codes(&p).contains(&"axml-renamed-attribute"), "{:?}", p.anomalies);
+    assert!(
+        codes(&p).contains(&"axml-renamed-attribute"),
+        "{:?}",
+        p.anomalies
+    );
     let root = p.value.root.as_ref().unwrap();
-    assert_eq!(root.attr("versionCode").and_then(Attribute::as_int), Some(9));
+    assert_eq!(
+        root.attr("versionCode").and_then(Attribute::as_int),
+        Some(9)
+    );
     let perm = &root.children[0];
-    assert_eq!(perm.attr("name").and_then(Attribute::as_str), Some("android.permission.CAMERA"));
+    assert_eq!(
+        perm.attr("name").and_then(Attribute::as_str),
+        Some("android.permission.CAMERA")
+    );
     // An attribute merely *named* like an android one, with another id,
     // does not match.
     assert!(perm.attr("label").is_none());
@@ -127,12 +179,22 @@ fn stripped_attribute_names_resolve_by_resource_id() {
 #[test]
 fn name_fallback_without_resource_map() {
     let mut f = Fixture::new(false);
-    f.start("manifest", &[(Some(ANDROID_NS), "versionCode", V::Typed(types::INT_HEX, 0x10))]);
+    f.start(
+        "manifest",
+        &[(
+            Some(ANDROID_NS),
+            "versionCode",
+            V::Typed(types::INT_HEX, 0x10),
+        )],
+    );
     f.end("manifest");
     let p = parse(&f.build()).unwrap();
     let root = p.value.root.unwrap();
     assert_eq!(root.attributes[0].resource_id, None);
-    assert_eq!(root.attr("versionCode").and_then(Attribute::as_int), Some(16));
+    assert_eq!(
+        root.attr("versionCode").and_then(Attribute::as_int),
+        Some(16)
+    );
 }
 
 fn expect_err(data: &[u8]) -> AxmlError {
@@ -148,12 +210,21 @@ fn a_lone_node_ending_at_the_end_is_not_found_like_on_android() {
     // whose first node is also its last chunk has no root.
     let mut f = Fixture::new(false);
     f.start("a", &[]);
-    assert!(matches!(expect_err(&f.build()), AxmlError::NoRootElement { .. }));
+    assert!(matches!(
+        expect_err(&f.build()),
+        AxmlError::NoRootElement { .. }
+    ));
 }
 
 #[test]
 fn error_truncated_header() {
-    assert!(matches!(expect_err(&[3, 0, 8]), AxmlError::Truncated { structure: "xml header", .. }));
+    assert!(matches!(
+        expect_err(&[3, 0, 8]),
+        AxmlError::Truncated {
+            structure: "xml header",
+            ..
+        }
+    ));
     assert!(matches!(expect_err(&[]), AxmlError::Truncated { .. }));
 }
 
@@ -161,9 +232,18 @@ fn error_truncated_header() {
 fn error_not_binary_xml() {
     let e = expect_err(b"<?xml version=\"1.0\"?><manifest/>");
     assert!(matches!(e, AxmlError::NotBinaryXml { .. }), "{e}");
-    assert_eq!(e.to_string(), "not binary XML: file starts with [3c, 3f, 78, 6d]");
-    assert!(matches!(expect_err(b"\xef\xbb\xbf  <a/>"), AxmlError::NotBinaryXml { .. }));
-    assert!(matches!(expect_err(b"PK\x03\x04 not xml at all"), AxmlError::NotBinaryXml { .. }));
+    assert_eq!(
+        e.to_string(),
+        "not binary XML: file starts with [3c, 3f, 78, 6d]"
+    );
+    assert!(matches!(
+        expect_err(b"\xef\xbb\xbf  <a/>"),
+        AxmlError::NotBinaryXml { .. }
+    ));
+    assert!(matches!(
+        expect_err(b"PK\x03\x04 not xml at all"),
+        AxmlError::NotBinaryXml { .. }
+    ));
 }
 
 #[test]
@@ -182,8 +262,20 @@ fn error_huge_string_count() {
     // stringCount of the pool at 0x8 (header 8 + chunk header 8).
     data[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
     let e = expect_err(&data);
-    assert!(matches!(e, AxmlError::StringCountTooLarge { offset: 8, count: u32::MAX, .. }), "{e}");
-    assert!(e.to_string().starts_with("string pool at 0x8 declares 4294967295 strings but only"));
+    assert!(
+        matches!(
+            e,
+            AxmlError::StringCountTooLarge {
+                offset: 8,
+                count: u32::MAX,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e
+        .to_string()
+        .starts_with("string pool at 0x8 declares 4294967295 strings but only"));
 }
 
 #[test]
@@ -193,7 +285,17 @@ fn error_bad_chunk_size() {
     let size = u32::from_le_bytes(data[12..16].try_into().unwrap());
     data[12..16].copy_from_slice(&(size - 2).to_le_bytes());
     let e = expect_err(&data);
-    assert!(matches!(e, AxmlError::BadChunk { offset: 8, chunk_type: 1, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            AxmlError::BadChunk {
+                offset: 8,
+                chunk_type: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -205,7 +307,13 @@ fn error_bad_string_pool() {
     data[8 + pool_size - 1] = b'x';
     let e = expect_err(&data);
     assert!(
-        matches!(e, AxmlError::BadStringPool { reason: "last string is not 0-terminated", .. }),
+        matches!(
+            e,
+            AxmlError::BadStringPool {
+                reason: "last string is not 0-terminated",
+                ..
+            }
+        ),
         "{e}"
     );
 }
@@ -234,7 +342,16 @@ fn error_deep_nesting_over_the_cap() {
         f.start("a", &[]);
     }
     let e = expect_err(&f.build());
-    assert!(matches!(e, AxmlError::NestingTooDeep { limit: MAX_DEPTH, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            AxmlError::NestingTooDeep {
+                limit: MAX_DEPTH,
+                ..
+            }
+        ),
+        "{e}"
+    );
     // At the cap it is fine (and dropping/serialising the tree is too).
     let mut f = Fixture::new(false);
     for _ in 0..MAX_DEPTH {
@@ -269,7 +386,11 @@ fn string_index_out_of_range_is_an_anomaly() {
     f.start("a", &[(None, "v", V::Typed(types::STRING, 999))]);
     f.end("a");
     let p = parse(&f.build()).unwrap();
-    assert!(codes(&p).contains(&"axml-bad-string-index"), "{:?}", p.anomalies);
+    assert!(
+        codes(&p).contains(&"axml-bad-string-index"),
+        "{:?}",
+        p.anomalies
+    );
     let a = &p.value.root.as_ref().unwrap().attributes[0];
     assert_eq!(a.string, None);
     assert_eq!(a.as_str(), None);
@@ -279,7 +400,11 @@ fn string_index_out_of_range_is_an_anomaly() {
     let first_node = data.len() - 24 - (16 + 20 + 20);
     data[first_node + 20..first_node + 24].copy_from_slice(&1234u32.to_le_bytes());
     let p = parse(&data).unwrap();
-    assert!(codes(&p).contains(&"axml-missing-element-name"), "{:?}", p.anomalies);
+    assert!(
+        codes(&p).contains(&"axml-missing-element-name"),
+        "{:?}",
+        p.anomalies
+    );
 }
 
 #[test]
@@ -289,10 +414,16 @@ fn unpaired_surrogate_becomes_replacement_character() {
     f.end("a");
     let mut data = f.build();
     // Replace the UTF-16 '?' (0x003f) of "A?B" with a lone high surrogate.
-    let pos = data.windows(6).position(|w| w == [0x41, 0, 0x3f, 0, 0x42, 0]).unwrap();
+    let pos = data
+        .windows(6)
+        .position(|w| w == [0x41, 0, 0x3f, 0, 0x42, 0])
+        .unwrap();
     data[pos + 2..pos + 4].copy_from_slice(&0xd800u16.to_le_bytes());
     let p = parse(&data).unwrap();
-    assert_eq!(p.value.root.as_ref().unwrap().attributes[0].as_str(), Some("A\u{FFFD}B"));
+    assert_eq!(
+        p.value.root.as_ref().unwrap().attributes[0].as_str(),
+        Some("A\u{FFFD}B")
+    );
     assert!(codes(&p).contains(&"axml-suspect-string"));
 }
 
@@ -305,7 +436,9 @@ fn invalid_utf8_is_decoded_lossily() {
     let pos = data.windows(3).position(|w| w == b"AxB").unwrap();
     data[pos + 1] = 0xff; // a 4-byte lead with no continuation bytes
     let p = parse(&data).unwrap();
-    let s = p.value.root.as_ref().unwrap().attributes[0].as_str().map(str::to_owned);
+    let s = p.value.root.as_ref().unwrap().attributes[0]
+        .as_str()
+        .map(str::to_owned);
     assert!(s.is_some_and(|s| s.starts_with('A') && s.contains('\u{FFFD}')));
     assert!(codes(&p).contains(&"axml-suspect-string"));
 }
@@ -332,9 +465,12 @@ fn tolerates_what_android_tolerates() {
         })
     );
     let c = codes(&p);
-    for code in
-        ["axml-bad-file-type", "axml-odd-header-size", "axml-unknown-chunk", "axml-trailing-data"]
-    {
+    for code in [
+        "axml-bad-file-type",
+        "axml-odd-header-size",
+        "axml-unknown-chunk",
+        "axml-trailing-data",
+    ] {
         assert!(c.contains(&code), "{code} missing from {c:?}");
     }
 }
@@ -367,7 +503,11 @@ fn larger_node_headers_and_unknown_nodes_are_skipped_like_android() {
     data[4..8].copy_from_slice(&total.to_le_bytes());
     let p = parse(&data).unwrap();
     assert_eq!(p.value.root.as_ref().unwrap().name, "a");
-    assert!(codes(&p).contains(&"axml-unknown-node"), "{:?}", p.anomalies);
+    assert!(
+        codes(&p).contains(&"axml-unknown-node"),
+        "{:?}",
+        p.anomalies
+    );
 }
 
 #[test]
@@ -400,7 +540,10 @@ fn multiple_roots_and_stray_end_tags() {
     let c = codes(&p);
     assert!(c.contains(&"axml-multiple-roots") && c.contains(&"axml-unbalanced-end-element"));
     // aapt stops at the stray end tag.
-    assert_eq!(p.value.to_xmltree(), "E: a (line=1)\n***BAD DEPTH in XMLBlock: -1\n");
+    assert_eq!(
+        p.value.to_xmltree(),
+        "E: a (line=1)\n***BAD DEPTH in XMLBlock: -1\n"
+    );
 }
 
 #[test]
@@ -416,21 +559,39 @@ fn nul_in_strings_is_cut_like_a_c_string_in_xmltree() {
     f.start("a", &[(None, "v", V::Str("ab\0cd"))]);
     f.end("a");
     let p = parse(&f.build()).unwrap();
-    assert_eq!(p.value.root.as_ref().unwrap().attributes[0].as_str(), Some("ab\0cd"));
-    assert_eq!(p.value.to_xmltree(), "E: a (line=1)\n  A: v=\"ab\" (Raw: \"ab\")\n");
+    assert_eq!(
+        p.value.root.as_ref().unwrap().attributes[0].as_str(),
+        Some("ab\0cd")
+    );
+    assert_eq!(
+        p.value.to_xmltree(),
+        "E: a (line=1)\n  A: v=\"ab\" (Raw: \"ab\")\n"
+    );
 }
 
 #[test]
 fn dynamic_references_follow_the_assigned_package() {
     let mut f = Fixture::new(false).with_res_ids(&[("icon", 0x0101_0002)]);
-    f.start("a", &[(Some(ANDROID_NS), "icon", V::Typed(types::DYNAMIC_REFERENCE, 0x0003_0000))]);
+    f.start(
+        "a",
+        &[(
+            Some(ANDROID_NS),
+            "icon",
+            V::Typed(types::DYNAMIC_REFERENCE, 0x0003_0000),
+        )],
+    );
     f.end("a");
     let p = parse(&f.build()).unwrap();
     assert!(p.value.to_xmltree().contains(
         "A: http://schemas.android.com/apk/res/android:icon(0x01010002)=(type 0x7)0x30000"
     ));
-    let opts = XmlTreeOptions { assigned_package_id: Some(2) };
-    assert!(p.value.to_xmltree_with(&opts).contains("icon(0x01010002)=@0x02030000"));
+    let opts = XmlTreeOptions {
+        assigned_package_id: Some(2),
+    };
+    assert!(p
+        .value
+        .to_xmltree_with(&opts)
+        .contains("icon(0x01010002)=@0x02030000"));
 }
 
 /// Truncates and byte-flips the real manifest at many offsets: `parse`
@@ -478,12 +639,24 @@ fn a_bad_first_node_makes_the_file_unreadable() {
     f.start("a", &[]);
     f.end("a");
     let e = expect_err(&f.build());
-    assert!(matches!(e, AxmlError::BadChunk { chunk_type: 0x0100, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            AxmlError::BadChunk {
+                chunk_type: 0x0100,
+                ..
+            }
+        ),
+        "{e}"
+    );
     // Only unknown nodes: no root.
     let mut f = Fixture::new(false);
     f.node(0x0105, &[0; 4]);
     f.node(0x0106, &[0; 4]);
-    assert!(matches!(expect_err(&f.build()), AxmlError::NoRootElement { .. }));
+    assert!(matches!(
+        expect_err(&f.build()),
+        AxmlError::NoRootElement { .. }
+    ));
 }
 
 /// A node with an absurd header after the root closed, as in the sample of
@@ -493,7 +666,8 @@ fn a_bad_first_node_makes_the_file_unreadable() {
 #[test]
 fn androguard_1137_garbage_node_after_the_root() {
     let mut f = small_manifest(false);
-    f.nodes.extend_from_slice(&[0x00, 0x01, 0x01, 0x1c, 0x00, 0x5c, 0x04, 0x00]);
+    f.nodes
+        .extend_from_slice(&[0x00, 0x01, 0x01, 0x1c, 0x00, 0x5c, 0x04, 0x00]);
     f.nodes.extend_from_slice(&[0u8; 24]);
     let p = parse(&f.build()).unwrap();
     assert_eq!(codes(&p), vec!["axml-bad-node"]);

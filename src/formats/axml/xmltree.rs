@@ -58,7 +58,10 @@ fn lookup_resource_value(v: ResValue, assigned: u8) -> ResValue {
         _ => return v,
     };
     match lookup_resource_id(v.data, assigned) {
-        Some(data) => ResValue { data_type: resolved_type, data },
+        Some(data) => ResValue {
+            data_type: resolved_type,
+            data,
+        },
         None => v,
     }
 }
@@ -86,8 +89,12 @@ impl Document {
                     if let Some(comment) = &el.comment {
                         let _ = writeln!(out, "{indent} <!-- {} -->", c(comment));
                     }
-                    let _ =
-                        writeln!(out, "{indent}E: {ns}{} (line={})", c(&el.name), el.line as i32);
+                    let _ = writeln!(
+                        out,
+                        "{indent}E: {ns}{} (line={})",
+                        c(&el.name),
+                        el.line as i32
+                    );
                     depth += 1;
                     let indent = self::indent(depth);
                     for a in &el.attributes {
@@ -184,7 +191,10 @@ fn c(s: &str) -> &str {
 fn build_namespace(namespaces: &[(String, String)], ns: Option<&str>) -> String {
     let Some(ns) = ns else { return String::new() };
     let ns = c(ns);
-    let shown = namespaces.iter().find(|(_, uri)| uri == ns).map_or(ns, |(p, _)| p.as_str());
+    let shown = namespaces
+        .iter()
+        .find(|(_, uri)| uri == ns)
+        .map_or(ns, |(p, _)| p.as_str());
     format!("{shown}:")
 }
 
