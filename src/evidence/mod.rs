@@ -7,6 +7,8 @@
 //! are `BTreeMap`s, and no time or absolute path is recorded beyond the
 //! input path as given.
 
+pub mod owner;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
