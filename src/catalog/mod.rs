@@ -1,20 +1,30 @@
 //! Data the scanner knows about the Android platform, loaded from
 //! `rulesets/` (TOML, embedded in the binary; `--rules DIR` overrides).
 //!
-//! Today: the permission catalogue (`rulesets/permissions.toml`). Later
-//! issues add the SDK catalogue and the sensitive-API catalogue here, so
-//! that evidence can name things without depending on the rule engine.
+//! Today: the permission catalogue (`rulesets/permissions.toml`) and the
+//! sensitive-API catalogue with the personal-information categories
+//! (`rulesets/apis.toml`, see [`apis`]). Later issues add the SDK
+//! catalogue here, so that evidence can name things without depending on
+//! the rule engine.
 //!
-//! Loading validates as it goes: unknown keys, duplicate names and wrong
-//! types are errors that name the file, line and column.
+//! Loading validates as it goes: unknown keys, duplicate names, wrong
+//! types and unknown category ids are errors that name the file, line and
+//! column.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub mod apis;
+
+pub use apis::{ApiIndex, ApiInfo, ApiKind, Category, CategoryKind, StringMatch};
+
 /// The embedded permission catalogue.
 pub const EMBEDDED_PERMISSIONS: &str = include_str!("../../rulesets/permissions.toml");
+
+/// The embedded sensitive-API catalogue and category list.
+pub const EMBEDDED_APIS: &str = include_str!("../../rulesets/apis.toml");
 
 /// A ruleset file could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +72,8 @@ pub struct PermissionInfo {
     pub protection: String,
     /// API level that introduced it.
     pub since_api: u32,
-    /// Personal-information category id.
+    /// Personal-information category id (a `[[category]]` of
+    /// `rulesets/apis.toml`).
     pub pi: String,
     /// Short description.
     pub label: Text,
@@ -88,6 +99,19 @@ struct PermissionFile {
 pub struct Catalog {
     /// Permissions by full name.
     pub permissions: BTreeMap<String, PermissionInfo>,
+    /// Personal-information (and capability, configuration) categories by
+    /// id, from `rulesets/apis.toml`.
+    pub categories: BTreeMap<String, Category>,
+    /// Sensitive APIs, in file order.
+    pub apis: Vec<ApiInfo>,
+}
+
+fn parse_permissions(path: &Path, text: &str) -> Result<Vec<toml::Spanned<PermissionInfo>>, CatalogError> {
+    let file: PermissionFile = toml::from_str(text).map_err(|e| {
+        let off = e.span().map_or(0, |s| s.start);
+        invalid(path, text, off, e.message().to_string())
+    })?;
+    Ok(file.permission)
 }
 
 fn invalid(path: &Path, text: &str, offset: usize, message: String) -> CatalogError {
@@ -101,30 +125,54 @@ impl Catalog {
     /// The catalogue embedded in the binary.
     pub fn embedded() -> Result<Catalog, CatalogError> {
         let mut c = Catalog::default();
+        c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS)?;
         c.add_permissions(Path::new("rulesets/permissions.toml"), EMBEDDED_PERMISSIONS)?;
         Ok(c)
     }
 
     /// Loads from a rulesets directory (same layout as the repository's
-    /// `rulesets/`).
+    /// `rulesets/`: `permissions.toml` and `apis.toml`, both required).
+    /// `permissions.toml` is parsed first so that its syntax errors are
+    /// reported before a missing `apis.toml`; its categories are checked
+    /// once `apis.toml` has declared them.
     pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
-        let path = dir.join("permissions.toml");
-        let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Io { path: path.clone(), source })?;
+        let read = |path: &Path| {
+            std::fs::read_to_string(path).map_err(|source| CatalogError::Io { path: path.to_path_buf(), source })
+        };
+        let p_path = dir.join("permissions.toml");
+        let p_text = read(&p_path)?;
+        let perms = parse_permissions(&p_path, &p_text)?;
+        let a_path = dir.join("apis.toml");
+        let a_text = read(&a_path)?;
         let mut c = Catalog::default();
-        c.add_permissions(&path, &text)?;
+        c.add_apis(&a_path, &a_text)?;
+        c.insert_permissions(&p_path, &p_text, perms)?;
         Ok(c)
     }
 
     fn add_permissions(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
-        let file: PermissionFile = toml::from_str(text).map_err(|e| {
-            let off = e.span().map_or(0, |s| s.start);
-            invalid(path, text, off, e.message().to_string())
-        })?;
-        for p in file.permission {
+        let perms = parse_permissions(path, text)?;
+        self.insert_permissions(path, text, perms)
+    }
+
+    /// Adds parsed permissions. Their `pi` must name a known category once
+    /// categories are loaded (a catalogue without any, as in unit tests,
+    /// skips that check).
+    fn insert_permissions(
+        &mut self,
+        path: &Path,
+        text: &str,
+        perms: Vec<toml::Spanned<PermissionInfo>>,
+    ) -> Result<(), CatalogError> {
+        for p in perms {
             let span = p.span();
             let p = p.into_inner();
             if self.permissions.contains_key(&p.name) {
                 return Err(invalid(path, text, span.start, format!("duplicate permission `{}`", p.name)));
+            }
+            if !self.categories.is_empty() && !self.categories.contains_key(&p.pi) {
+                let msg = format!("unknown category `{}` in permission `{}` (see rulesets/apis.toml)", p.pi, p.name);
+                return Err(invalid(path, text, span.start, msg));
             }
             self.permissions.insert(p.name.clone(), p);
         }
@@ -160,5 +208,31 @@ mod tests {
         let dup = format!("{}\n{}", &text[..text.find("colour").unwrap()], &text[..text.find("colour").unwrap()]);
         let e = Catalog::default().add_permissions(Path::new("p.toml"), &dup).unwrap_err().to_string();
         assert!(e.contains("duplicate permission `a`") && e.starts_with("p.toml:9:1"), "{e}");
+    }
+
+    #[test]
+    fn permission_categories_are_checked() {
+        let mut c = Catalog::default();
+        c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS).unwrap();
+        let text = "\n[[permission]]\nname = \"a\"\nprotection = \"normal\"\nsince_api = 1\npi = \"x\"\nlabel = { zh = \"z\", en = \"e\" }\nsource = \"s\"\n";
+        let e = c.add_permissions(Path::new("p.toml"), text).unwrap_err().to_string();
+        assert!(e.starts_with("p.toml:2:1:") && e.contains("unknown category `x` in permission `a`"), "{e}");
+        c.add_permissions(Path::new("p.toml"), &text.replace("\"x\"", "\"camera\"")).unwrap();
+    }
+
+    #[test]
+    fn load_dir_reads_both_files() {
+        let dir = std::env::temp_dir().join(format!("humiao-catalog-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("permissions.toml"), EMBEDDED_PERMISSIONS).unwrap();
+        let e = Catalog::load_dir(&dir).unwrap_err().to_string();
+        assert!(e.contains("apis.toml"), "{e}");
+        std::fs::write(dir.join("apis.toml"), EMBEDDED_APIS).unwrap();
+        let c = Catalog::load_dir(&dir).unwrap();
+        assert_eq!(c.apis.len(), Catalog::embedded().unwrap().apis.len());
+        std::fs::write(dir.join("apis.toml"), EMBEDDED_APIS.replacen("pi = \"device-id\"", "pi = \"nope\"", 1)).unwrap();
+        let e = Catalog::load_dir(&dir).unwrap_err().to_string();
+        assert!(e.contains("apis.toml:") && e.contains("unknown category `nope`"), "{e}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
