@@ -20,6 +20,8 @@ use crate::evidence::{
 };
 use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
+use crate::evidence::code;
+use crate::evidence::owner::{package_of, Attributor};
 use crate::formats::{arsc, axml};
 
 /// Largest binary XML or resource table read (bytes). Real manifests are
@@ -71,7 +73,9 @@ pub enum ScanError {
 }
 
 /// What one APK yielded.
-struct ApkScan {
+struct ApkScan<'a> {
+    /// The parsed zip, kept for the code stage.
+    archive: Archive<'a>,
     file: ApkFile,
     manifest: Manifest,
     labels: BTreeMap<String, String>,
@@ -307,6 +311,32 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         })
         .collect();
 
+    // Code: every DEX of every APK, attributed to the app or a third party.
+    let launcher = m.components.iter().find(|c| {
+        c.intent_filters.iter().any(|f| {
+            f.actions.iter().any(|a| a == "android.intent.action.MAIN")
+                && f.categories.iter().any(|c| c == "android.intent.category.LAUNCHER")
+        })
+    });
+    let own_packages: Vec<&str> = [package.as_deref()]
+        .into_iter()
+        .chain([m.application.as_ref().and_then(|a| a.name.as_deref()).and_then(package_of)])
+        .chain([launcher.and_then(|c| package_of(&c.name))])
+        .flatten()
+        .collect();
+    let who = Attributor::new(own_packages);
+    let archives: Vec<(&str, &Archive<'_>)> = std::iter::once(&base)
+        .chain(scans.iter())
+        .map(|s| (s.file.name.as_str(), &s.archive))
+        .collect();
+    let code = code::collect(&archives, &opts.catalog, &who);
+    for f in &code.dex_files {
+        if let Some(e) = &f.error {
+            damage.push(Damage { apk: f.apk.clone(), part: f.path.clone(), message: e.clone() });
+        }
+    }
+    damage.sort();
+
     let mut apks = vec![base.file.clone()];
     apks.extend(scans.iter().map(|s| s.file.clone()));
     anomalies.sort();
@@ -329,6 +359,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         manifest: base.manifest,
         splits,
         resources,
+        code,
         anomalies,
         damage,
     })
@@ -427,12 +458,12 @@ fn read_entry<'a>(
     Ok(data)
 }
 
-fn scan_apk(
-    blob: &ApkBlob,
+fn scan_apk<'a>(
+    blob: &'a ApkBlob,
     limits: &Limits,
     anomalies: &mut Vec<LocatedAnomaly>,
     damage: &mut Vec<Damage>,
-) -> Result<ApkScan, ApkFailure> {
+) -> Result<ApkScan<'a>, ApkFailure> {
     let bytes = blob.bytes();
     let name = blob.name.clone();
     let fail = |part: &str, message: String| ApkFailure {
@@ -621,6 +652,7 @@ fn scan_apk(
         package: manifest.package.clone(),
     };
     Ok(ApkScan {
+        archive,
         file,
         manifest,
         labels,

@@ -400,3 +400,72 @@ fn rules_override_is_validated() {
     assert!(err.contains("permissions.toml:2:"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// (pi, owner, api id, caller class, caller method) of every call site.
+fn call_sites(v: &Value) -> Vec<(String, String, String, String, String)> {
+    let mut out = Vec::new();
+    for cat in v["code"]["categories"].as_array().unwrap() {
+        for o in cat["owners"].as_array().unwrap() {
+            let owner = o["owner"]["package"].as_str().unwrap_or("app").to_string();
+            for s in o["sites"].as_array().unwrap() {
+                out.push((
+                    cat["pi"].as_str().unwrap().to_string(),
+                    owner.clone(),
+                    s["api"].as_str().unwrap().to_string(),
+                    s["caller_class"].as_str().unwrap().to_string(),
+                    s["caller_method"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn site(pi: &str, owner: &str, api: &str, class: &str, method: &str) -> (String, String, String, String, String) {
+    (pi.into(), owner.into(), api.into(), class.into(), method.into())
+}
+
+/// Every expected call site with its owner, and no unexpected one.
+#[test]
+fn kidsdemo_call_sites_are_attributed() {
+    let (v, o) = json_scan("samples/kidsdemo/kidsdemo.apk");
+    assert_eq!(o.status.code(), Some(0));
+    let mut want = vec![
+        site("app-list", "com.umeng", "package-manager-get-installed-packages", "com.umeng.analytics.MobclickAgent", "onResume(Landroid/content/Context;)V"),
+        site("device-id", "app", "telephony-get-device-id", "com.example.kidsdemo.MainActivity", "onCreate(Landroid/os/Bundle;)V"),
+        site("device-id", "app", "wifi-info-get-mac-address", "com.example.kidsdemo.BootReceiver", "onReceive(Landroid/content/Context;Landroid/content/Intent;)V"),
+        site("wifi-info", "app", "wifi-manager-get-connection-info", "com.example.kidsdemo.BootReceiver", "onReceive(Landroid/content/Context;Landroid/content/Intent;)V"),
+    ];
+    want.sort();
+    assert_eq!(call_sites(&v), want);
+    let dex = &v["code"]["dex_files"][0];
+    assert_eq!(dex["path"], "classes.dex");
+    assert_eq!(dex["class_defs"], 6);
+    assert_eq!(v["code"]["classes_per_owner"], serde_json::json!({"app": 5, "com.umeng": 1}));
+}
+
+/// The second DEX is read, and ANDROID_ID counts only with its literal.
+#[test]
+fn v1only_second_dex_android_id() {
+    let (v, o) = json_scan("samples/v1only/v1only.apk");
+    assert_eq!(o.status.code(), Some(0));
+    let files: Vec<&str> = v["code"]["dex_files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(files, ["classes.dex", "classes2.dex"]);
+    let m = "androidId(Landroid/content/Context;)Ljava/lang/String;";
+    let mut want = vec![
+        site("device-id", "app", "settings-secure-android-id", "com.example.v1only.extra.Helper", m),
+        site("device-id", "app", "string-android-id", "com.example.v1only.extra.Helper", m),
+    ];
+    want.sort();
+    assert_eq!(call_sites(&v), want);
+}
+
+#[test]
+fn bad_dex_checksum_is_an_anomaly_not_a_failure() {
+    let (v, o) = json_scan("samples/malformed/corrupt-dex-checksum.apk");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let an = v["code"]["dex_files"][0]["anomalies"].as_array().unwrap();
+    assert!(an.iter().any(|a| a["code"] == "dex-bad-checksum"), "{an:?}");
+    assert!(!call_sites(&v).is_empty(), "code still read");
+}

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use humiao::apk::{open_bytes, Limits};
+use humiao::apk::open_bytes;
 use humiao::catalog::Catalog;
 use humiao::scan::{scan_container, ScanOptions};
 

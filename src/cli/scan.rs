@@ -452,6 +452,37 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
 
+    // Code.
+    let code = &ev.code;
+    let classes: usize = code.classes_per_owner.values().sum();
+    out.push_str(&format!(
+        "\nCode: {} DEX file(s), {} classes ({} app, {} third-party); obfuscated names {:.0}%\n",
+        code.dex_files.len(),
+        classes,
+        code.classes_per_owner.get("app").copied().unwrap_or(0),
+        classes - code.classes_per_owner.get("app").copied().unwrap_or(0),
+        code.obfuscation.ratio * 100.0
+    ));
+    if !code.categories.is_empty() {
+        let mut t = new_table("sensitive API use");
+        t.set_header(vec!["personal information", "code owner", "sites", "example"]);
+        for cat in &code.categories {
+            let label = cat.label.as_ref().map_or_else(|| cat.pi.clone(), |l| format!("{} ({})", cat.pi, l.zh));
+            for o in &cat.owners {
+                let ex = o
+                    .sites
+                    .first()
+                    .map(|s| format!("{}.{} → {}", s.caller_class, s.caller_method.split('(').next().unwrap_or(""), s.callee))
+                    .unwrap_or_default();
+                let owner = o.owner.label().to_string();
+                let owner_cell = if owner == "app" { Cell::new(owner) } else { warn(Cell::new(owner)) };
+                t.add_row(vec![Cell::new(&label), owner_cell, Cell::new(o.sites.len()), Cell::new(ex)]);
+            }
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+
     if !ev.anomalies.is_empty() {
         let mut t = new_table("anomalies");
         t.set_header(vec!["anomaly", "where", "detail"]);

@@ -7,6 +7,7 @@
 //! are `BTreeMap`s, and no time or absolute path is recorded beyond the
 //! input path as given.
 
+pub mod code;
 pub mod owner;
 
 use std::collections::BTreeMap;
@@ -47,6 +48,8 @@ pub struct Evidence {
     pub splits: Vec<SplitEvidence>,
     /// What the resource table holds.
     pub resources: Resources,
+    /// DEX code: sensitive-API call sites per category and owner.
+    pub code: code::CodeEvidence,
     /// Irregularities found while reading, each located.
     pub anomalies: Vec<LocatedAnomaly>,
     /// Parts that could not be read; the evidence is incomplete when this

@@ -1,0 +1,419 @@
+//! Code evidence: which code — the app's own or a third party's — calls
+//! which sensitive API, read from every DEX file of the app.
+//!
+//! Every `classes*.dex` at an APK's root is read, and so is DEX found
+//! elsewhere (a `.dex` entry under `assets/`, or DEX inside an archive under
+//! `assets/`): such code is reported with its location, because apps load
+//! it at run time. DEX files are walked in parallel (rayon); results are
+//! sorted afterwards, so the output does not depend on the thread count.
+//!
+//! A call site is a fact ("`com.umeng.analytics.MobclickAgent.onResume`
+//! calls `PackageManager.getInstalledPackages`"), not proof that data leaves
+//! the device; the catalogue entry's `verified` flag says how sure the
+//! mapping from API to personal information is.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::owner::{Attributor, Owner};
+use crate::apk::zip::Archive;
+use crate::catalog::{ApiIndex, ApiInfo, ApiKind, Catalog, Text};
+use crate::formats::dex::{is_dex, CodeRef, Dex};
+use crate::formats::Anomaly;
+
+/// Largest DEX file read (bytes).
+pub const MAX_DEX: u64 = 512 << 20;
+/// Largest nested archive under `assets/` opened to look for DEX (bytes).
+pub const MAX_NESTED_ARCHIVE: u64 = 64 << 20;
+
+/// Code evidence of an app.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CodeEvidence {
+    /// Every DEX file read, in (apk, path) order.
+    pub dex_files: Vec<DexFile>,
+    /// Sensitive-API use per personal-information category, each grouped
+    /// by owner; categories sorted by id, owners with the app first.
+    pub categories: Vec<CategoryUse>,
+    /// Number of call sites per category and owner (a summary of
+    /// `categories`).
+    pub summary: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Classes per owner over all DEX files.
+    pub classes_per_owner: BTreeMap<String, usize>,
+    /// Identifier obfuscation: share of classes with a one- or two-letter
+    /// simple name (`La/b;`), a common ProGuard/R8 signature.
+    pub obfuscation: Obfuscation,
+}
+
+/// One DEX file.
+#[derive(Debug, Clone, Serialize)]
+pub struct DexFile {
+    /// APK holding it.
+    pub apk: String,
+    /// Entry path (`classes2.dex`, `assets/x.jar!classes.dex`).
+    pub path: String,
+    /// `root` for `classes*.dex` at the APK root, `asset` for a bare
+    /// `.dex` elsewhere, `nested` for DEX inside an archive entry.
+    pub location: &'static str,
+    /// Size in bytes.
+    pub size: u64,
+    /// `class_defs_size` from the header.
+    pub class_defs: u32,
+    /// Methods defined (direct + virtual) over all classes read.
+    pub methods_defined: u64,
+    /// `method_ids_size` from the header.
+    pub method_ids: u32,
+    /// `string_ids_size` from the header.
+    pub string_ids: u32,
+    /// Why the file could not be read, if it could not.
+    pub error: Option<String>,
+    /// Irregularities met (bad checksum, undecodable methods…).
+    pub anomalies: Vec<Anomaly>,
+}
+
+/// Sensitive-API use for one personal-information category.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryUse {
+    /// Category id (`device-id`, `location`, …).
+    pub pi: String,
+    /// Category label from the catalogue.
+    pub label: Option<Text>,
+    /// Call sites grouped by owner.
+    pub owners: Vec<OwnerUse>,
+}
+
+/// The call sites of one owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerUse {
+    /// Who owns the calling code.
+    pub owner: Owner,
+    /// Call sites, sorted.
+    pub sites: Vec<CallSite>,
+}
+
+/// One place in the code that uses a sensitive API.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CallSite {
+    /// Catalogue entry id (`telephony-imei`).
+    pub api: String,
+    /// What is used: `Lclass;->name(proto)ret`, a field `Lclass;->NAME`, or
+    /// a string literal.
+    pub callee: String,
+    /// Calling class, Java notation (`com.umeng.analytics.MobclickAgent`).
+    pub caller_class: String,
+    /// Calling method with its prototype (`onResume(Landroid/content/Context;)V`).
+    pub caller_method: String,
+    /// `invoke`, `field-read` or `string`.
+    pub via: &'static str,
+    /// APK and DEX path, `apk!path`.
+    pub file: String,
+    /// How many times this method uses it.
+    pub count: u32,
+    /// Whether the catalogue entry is verified against its source.
+    pub verified: bool,
+}
+
+/// Identifier-obfuscation statistics.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Obfuscation {
+    /// Classes counted.
+    pub classes: usize,
+    /// Classes whose simple name has at most two characters.
+    pub short_named: usize,
+    /// `short_named / classes`, 0 when there is no class.
+    pub ratio: f64,
+}
+
+/// A DEX to read: which APK, where, and its bytes source.
+struct DexJob<'b> {
+    apk: &'b str,
+    path: String,
+    location: &'static str,
+    archive: &'b Archive<'b>,
+    entry: &'b crate::apk::zip::Entry,
+}
+
+/// What one DEX contributed.
+struct DexResult {
+    file: DexFile,
+    sites: Vec<(Owner, String, CallSite)>,
+    classes_per_owner: BTreeMap<String, usize>,
+    classes: usize,
+    short_named: usize,
+}
+
+/// Lists the DEX files of one APK: `classes*.dex` at the root, other
+/// `.dex` entries, and archives under `assets/` (opened later).
+fn dex_jobs<'b>(apk: &'b str, archive: &'b Archive<'b>) -> Vec<DexJob<'b>> {
+    let mut jobs = Vec::new();
+    for e in archive.entries() {
+        let n = e.name.as_str();
+        let root_dex = n
+            .strip_prefix("classes")
+            .and_then(|rest| rest.strip_suffix(".dex"))
+            .is_some_and(|num| num.chars().all(|c| c.is_ascii_digit()));
+        let lower = n.to_ascii_lowercase();
+        let location = if root_dex {
+            "root"
+        } else if lower.ends_with(".dex") {
+            "asset"
+        } else if lower.starts_with("assets/")
+            && (lower.ends_with(".jar") || lower.ends_with(".zip") || lower.ends_with(".apk"))
+            && e.uncompressed_size <= MAX_NESTED_ARCHIVE
+        {
+            "nested"
+        } else {
+            continue;
+        };
+        jobs.push(DexJob { apk, path: n.to_owned(), location, archive, entry: e });
+    }
+    jobs
+}
+
+fn java_name(descriptor: &[u8]) -> String {
+    let body = descriptor.strip_prefix(b"L").unwrap_or(descriptor);
+    let body = body.strip_suffix(b";").unwrap_or(body);
+    String::from_utf8_lossy(body).replace('/', ".")
+}
+
+fn simple_name_is_short(descriptor: &[u8]) -> bool {
+    let body = descriptor.strip_suffix(b";").unwrap_or(descriptor);
+    let simple = body.rsplit(|&b| b == b'/').next().unwrap_or(body);
+    let simple = simple.strip_prefix(b"L").unwrap_or(simple);
+    // Inner classes: judge the innermost name.
+    let simple = simple.rsplit(|&b| b == b'$').next().unwrap_or(simple);
+    !simple.is_empty() && simple.len() <= 2 && !simple.iter().all(u8::is_ascii_digit)
+}
+
+/// Walks one DEX image.
+fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], index: &ApiIndex<'_>, who: &Attributor) -> DexResult {
+    let mut file = DexFile {
+        apk: apk.to_owned(),
+        path: path.to_owned(),
+        location,
+        size: data.len() as u64,
+        class_defs: 0,
+        methods_defined: 0,
+        method_ids: 0,
+        string_ids: 0,
+        error: None,
+        anomalies: Vec::new(),
+    };
+    let mut out =
+        DexResult { file: DexFile { ..file.clone() }, sites: Vec::new(), classes_per_owner: BTreeMap::new(), classes: 0, short_named: 0 };
+    let parsed = match Dex::parse(data) {
+        Ok(p) => p,
+        Err(e) => {
+            file.error = Some(e.to_string());
+            out.file = file;
+            return out;
+        }
+    };
+    let dex = parsed.value;
+    file.anomalies = parsed.anomalies;
+    let counts = dex.count_summary();
+    file.class_defs = counts.class_defs;
+    file.methods_defined = counts.methods_defined;
+    file.method_ids = counts.method_ids;
+    file.string_ids = counts.string_ids;
+    for class in dex.classes().flatten() {
+        out.classes += 1;
+        if simple_name_is_short(class.descriptor) {
+            out.short_named += 1;
+        }
+        *out.classes_per_owner.entry(who.owner_of(class.descriptor).label().to_owned()).or_default() += 1;
+    }
+    let file_label = format!("{apk}!{path}");
+
+    // Per method: sites found, strings loaded (for entries that need a
+    // literal in the same method), keyed by the method being walked.
+    let mut current: Option<u32> = None;
+    let mut method_strings: Vec<&[u8]> = Vec::new();
+    let mut pending: Vec<(&ApiInfo, CallSite, Owner)> = Vec::new();
+    let flush = |pending: &mut Vec<(&ApiInfo, CallSite, Owner)>, strings: &mut Vec<&[u8]>, out: &mut DexResult| {
+        for (api, site, owner) in pending.drain(..) {
+            let ok = match &api.also_requires_string {
+                Some(s) => strings.contains(&s.as_bytes()),
+                None => true,
+            };
+            if ok {
+                out.sites.push((owner, api.pi.clone(), site));
+            }
+        }
+        strings.clear();
+    };
+    let anomalies = dex.for_each_code_ref(|class, method, r| {
+        if current != Some(method.method.0) {
+            flush(&mut pending, &mut method_strings, &mut out);
+            current = Some(method.method.0);
+        }
+        let site = |api: &ApiInfo, callee: String, via: &'static str| {
+            let caller_method = dex
+                .method_ref(method.method)
+                .map(|m| format!("{}{}", String::from_utf8_lossy(m.name), m.proto))
+                .unwrap_or_else(|_| format!("method@{}", method.method.0));
+            CallSite {
+                api: api.id.clone(),
+                callee,
+                caller_class: java_name(class.descriptor),
+                caller_method,
+                via,
+                file: file_label.clone(),
+                count: 1,
+                verified: api.verified,
+            }
+        };
+        match r {
+            CodeRef::Invoke { method: m, .. } => {
+                let Ok(mr) = dex.method_ref(m) else { return };
+                if !index.knows_class(mr.class) {
+                    return;
+                }
+                let proto = mr.proto.to_string();
+                for api in index.lookup_method(mr.class, mr.name, Some(proto.as_bytes())) {
+                    let s = site(api, mr.to_string(), "invoke");
+                    pending.push((api, s, who.owner_of(class.descriptor)));
+                }
+            }
+            CodeRef::StaticGet { field, .. } => {
+                let Ok(fr) = dex.field_ref(field) else { return };
+                if !index.knows_class(fr.class) {
+                    return;
+                }
+                for api in index.lookup_field(fr.class, fr.name) {
+                    let callee = format!("{}->{}", String::from_utf8_lossy(fr.class), String::from_utf8_lossy(fr.name));
+                    let s = site(api, callee, "field-read");
+                    pending.push((api, s, who.owner_of(class.descriptor)));
+                }
+            }
+            CodeRef::ConstString { string, .. } => {
+                let Ok(s) = dex.string(string) else { return };
+                method_strings.push(s);
+                for api in index.lookup_string(s) {
+                    if api.kind != ApiKind::String {
+                        continue;
+                    }
+                    let callee = format!("\"{}\"", String::from_utf8_lossy(s));
+                    let cs = site(api, callee, "string");
+                    pending.push((api, cs, who.owner_of(class.descriptor)));
+                }
+            }
+            _ => {}
+        }
+    });
+    flush(&mut pending, &mut method_strings, &mut out);
+    file.anomalies.extend(anomalies);
+    out.file = file;
+    out
+}
+
+/// Reads one job's bytes and walks the DEX inside.
+fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor) -> Vec<DexResult> {
+    let fail = |path: String, location, msg: String| DexResult {
+        file: DexFile {
+            apk: job.apk.to_owned(),
+            path,
+            location,
+            size: 0,
+            class_defs: 0,
+            methods_defined: 0,
+            method_ids: 0,
+            string_ids: 0,
+            error: Some(msg),
+            anomalies: Vec::new(),
+        },
+        sites: Vec::new(),
+        classes_per_owner: BTreeMap::new(),
+        classes: 0,
+        short_named: 0,
+    };
+    let limit = if job.location == "nested" { MAX_NESTED_ARCHIVE } else { MAX_DEX };
+    let data = match job.archive.read(job.entry, limit) {
+        Ok(d) => d,
+        Err(e) => return vec![fail(job.path.clone(), job.location, e.to_string())],
+    };
+    if job.location != "nested" {
+        if job.location == "asset" && !is_dex(&data) {
+            return Vec::new(); // a `.dex` name on something else: not code
+        }
+        return vec![walk(job.apk, &job.path, job.location, &data, index, who)];
+    }
+    // An archive under assets/: DEX inside it is loadable code.
+    let Ok(inner) = Archive::parse(&data) else { return Vec::new() };
+    let inner = inner.value;
+    let mut out = Vec::new();
+    for e in inner.entries().iter().filter(|e| e.name.to_ascii_lowercase().ends_with(".dex")) {
+        let path = format!("{}!{}", job.path, e.name);
+        match inner.read(e, MAX_DEX) {
+            Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, index, who)),
+            Ok(_) => {}
+            Err(err) => out.push(fail(path, "nested", err.to_string())),
+        }
+    }
+    out
+}
+
+/// Collects code evidence over the given APKs (name and parsed archive).
+pub fn collect(apks: &[(&str, &Archive<'_>)], catalog: &Catalog, who: &Attributor) -> CodeEvidence {
+    let index = catalog.api_index();
+    let jobs: Vec<DexJob<'_>> = apks.iter().flat_map(|(name, ar)| dex_jobs(name, ar)).collect();
+    let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &index, who)).collect();
+
+    let mut ev = CodeEvidence::default();
+    // (pi, owner) → site key → site (counts merged).
+    let mut grouped: BTreeMap<(String, Owner), BTreeMap<CallSite, u32>> = BTreeMap::new();
+    let mut classes = 0;
+    let mut short_named = 0;
+    for r in results {
+        classes += r.classes;
+        short_named += r.short_named;
+        for (k, v) in r.classes_per_owner {
+            *ev.classes_per_owner.entry(k).or_default() += v;
+        }
+        for (owner, pi, site) in r.sites {
+            *grouped.entry((pi, owner)).or_default().entry(site).or_default() += 1;
+        }
+        ev.dex_files.push(r.file);
+    }
+    ev.dex_files.sort_by(|a, b| (&a.apk, &a.path).cmp(&(&b.apk, &b.path)));
+    ev.obfuscation = Obfuscation {
+        classes,
+        short_named,
+        ratio: if classes == 0 { 0.0 } else { (short_named as f64 / classes as f64 * 1000.0).round() / 1000.0 },
+    };
+    let mut by_pi: BTreeMap<String, Vec<OwnerUse>> = BTreeMap::new();
+    for ((pi, owner), sites) in grouped {
+        let sites: Vec<CallSite> = sites.into_iter().map(|(mut s, n)| {
+            s.count = n;
+            s
+        }).collect();
+        *ev.summary.entry(pi.clone()).or_default().entry(owner.label().to_owned()).or_default() += sites.len();
+        by_pi.entry(pi).or_default().push(OwnerUse { owner, sites });
+    }
+    ev.categories = by_pi
+        .into_iter()
+        .map(|(pi, owners)| CategoryUse { label: catalog.category(&pi).map(|c| c.label.clone()), pi, owners })
+        .collect();
+    ev
+}
+
+/// Owners of code in this evidence (for reports).
+pub fn owners(ev: &CodeEvidence) -> BTreeSet<&str> {
+    ev.classes_per_owner.keys().map(String::as_str).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names() {
+        assert!(simple_name_is_short(b"La/b/c;"));
+        assert!(simple_name_is_short(b"Lcom/x/ab;"));
+        assert!(!simple_name_is_short(b"Lcom/x/Abc;"));
+        assert!(simple_name_is_short(b"Lcom/x/Abc$a;"));
+        assert!(!simple_name_is_short(b"Lcom/x/Abc$1;"));
+        assert_eq!(java_name(b"Lcom/x/Y$Z;"), "com.x.Y$Z");
+    }
+}
