@@ -392,14 +392,20 @@ impl Extractor {
     /// DEX class, resource name, asset path, …); returns only the strings
     /// that hold endpoints, with their keys, in input order.
     pub fn extract_many<K, S: AsRef<str>>(&self, items: impl IntoIterator<Item = (K, S)>) -> Vec<(K, Vec<Endpoint>)> {
-        let mut out = Vec::new();
-        for (key, s) in items {
+        self.extract_each(items).collect()
+    }
+
+    /// Streaming form of [`Extractor::extract_many`]: yields each string
+    /// that holds endpoints as it is reached, so a caller walking 100k DEX
+    /// strings never holds them all.
+    pub fn extract_each<'x, K, S: AsRef<str>>(
+        &'x self,
+        items: impl IntoIterator<Item = (K, S)> + 'x,
+    ) -> impl Iterator<Item = (K, Vec<Endpoint>)> + 'x {
+        items.into_iter().filter_map(move |(key, s)| {
             let found = self.extract(s.as_ref());
-            if !found.is_empty() {
-                out.push((key, found));
-            }
-        }
-        out
+            (!found.is_empty()).then_some((key, found))
+        })
     }
 
     /// Appends the endpoints of `s` to `out`.
@@ -423,8 +429,7 @@ impl Extractor {
             }
         }
         found.sort_by_key(|e| e.offset);
-        let room = MAX_ENDPOINTS.saturating_sub(out.len());
-        out.extend(found.into_iter().filter(|e| self.ignore.matching(e).is_none()).take(room));
+        out.extend(found.into_iter().filter(|e| self.ignore.matching(e).is_none()).take(MAX_ENDPOINTS));
     }
 
     fn scan_ipv4(&self, b: &[u8], url_spans: &[(usize, usize)], out: &mut Vec<Endpoint>) {

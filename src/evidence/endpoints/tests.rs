@@ -199,6 +199,15 @@ fn extract_many_keeps_provenance() {
     // Offsets order the endpoints of one string.
     let hosts: Vec<_> = got[1].1.iter().map(|e| e.host.as_str()).collect();
     assert_eq!(hosts, ["10.1.1.1", "b.test"]);
+    // Streaming form, and extract_into appends per string.
+    let lines = ["a https://a.test", "", "b.example-tracker.test"];
+    let streamed: Vec<_> = x.extract_each(lines.iter().enumerate().map(|(i, s)| (i, *s))).map(|(i, _)| i).collect();
+    assert_eq!(streamed, [0, 2]);
+    let mut acc = Vec::new();
+    for l in lines {
+        x.extract_into(l, &mut acc);
+    }
+    assert_eq!(acc.len(), 2);
 }
 
 #[test]
