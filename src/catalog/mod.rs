@@ -114,7 +114,9 @@ fn parse_permissions(path: &Path, text: &str) -> Result<Vec<toml::Spanned<Permis
     Ok(file.permission)
 }
 
-fn invalid(path: &Path, text: &str, offset: usize, message: String) -> CatalogError {
+/// A [`CatalogError::Invalid`] at a byte offset of `text` (line and column
+/// are 1-based; the column counts characters).
+pub(crate) fn invalid(path: &Path, text: &str, offset: usize, message: String) -> CatalogError {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -21,6 +21,8 @@ use crate::formats::axml::manifest::{Manifest, UsesPermissionKind};
 use crate::formats::nsc::NetworkSecurityConfig;
 use crate::formats::Anomaly;
 
+pub mod endpoints;
+
 /// Version of the evidence JSON schema (semver: major changes break readers).
 pub const SCHEMA_VERSION: &str = "1.0.0";
 
