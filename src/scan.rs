@@ -20,7 +20,8 @@ use crate::evidence::{
 };
 use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
-use crate::evidence::code;
+use crate::evidence::code::{self, Occurrence, Place};
+use crate::evidence::endpoints::Extractor;
 use crate::evidence::owner::{package_of, Attributor};
 use crate::formats::{arsc, axml};
 
@@ -40,18 +41,25 @@ pub struct ScanOptions {
     /// Compute SHA-256 of the input and of each APK (default true; the CLI
     /// always does). Off only for callers that already know the hashes.
     pub hash: bool,
+    /// Endpoint extraction with its ignore list.
+    pub urls: Extractor,
 }
 
 impl ScanOptions {
-    /// Default limits and hashing, with the given catalogue.
+    /// Default limits, hashing and endpoint ignore list, with the given
+    /// catalogue.
     pub fn new(catalog: Catalog) -> Self {
-        ScanOptions {
-            limits: Limits::default(),
-            catalog,
-            hash: true,
-        }
+        ScanOptions { limits: Limits::default(), catalog, hash: true, urls: Extractor::embedded().unwrap_or_default() }
     }
 }
+
+/// Largest text asset searched for endpoints (bytes).
+const MAX_TEXT_ASSET: u64 = 1 << 20;
+/// Budget of text-asset bytes searched per APK.
+const TEXT_ASSET_BUDGET: u64 = 32 << 20;
+/// Extensions of assets searched for endpoints.
+const TEXT_EXTENSIONS: [&str; 10] =
+    [".json", ".xml", ".js", ".html", ".htm", ".properties", ".txt", ".conf", ".cfg", ".ini"];
 
 /// Why a scan produced no evidence at all.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +84,8 @@ pub enum ScanError {
 struct ApkScan<'a> {
     /// The parsed zip, kept for the code stage.
     archive: Archive<'a>,
+    /// Endpoints named in resource strings and text assets.
+    endpoints: Vec<Occurrence>,
     file: ApkFile,
     manifest: Manifest,
     labels: BTreeMap<String, String>,
@@ -130,7 +140,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         });
         let mut results = Vec::with_capacity(c.apks.len());
         for blob in &c.apks {
-            results.push(scan_apk(blob, &opts.limits, &mut anomalies, &mut damage));
+            results.push(scan_apk(blob, &opts.limits, &opts.urls, &mut anomalies, &mut damage));
         }
         // A panic in the hasher is a bug; surface it like any other panic.
         let hashes = hasher
@@ -329,7 +339,9 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         .chain(scans.iter())
         .map(|s| (s.file.name.as_str(), &s.archive))
         .collect();
-    let code = code::collect(&archives, &opts.catalog, &who);
+    let text_endpoints: Vec<Occurrence> =
+        std::iter::once(&base).chain(scans.iter()).flat_map(|s| s.endpoints.iter().cloned()).collect();
+    let code = code::collect(&archives, &opts.catalog, &who, &opts.urls, text_endpoints);
     for f in &code.dex_files {
         if let Some(e) = &f.error {
             damage.push(Damage { apk: f.apk.clone(), part: f.path.clone(), message: e.clone() });
@@ -461,6 +473,7 @@ fn read_entry<'a>(
 fn scan_apk<'a>(
     blob: &'a ApkBlob,
     limits: &Limits,
+    urls: &Extractor,
     anomalies: &mut Vec<LocatedAnomaly>,
     damage: &mut Vec<Damage>,
 ) -> Result<ApkScan<'a>, ApkFailure> {
@@ -651,8 +664,10 @@ fn scan_apk<'a>(
         sha256: String::new(), // filled in from the hashing thread
         package: manifest.package.clone(),
     };
+    let endpoints = text_endpoints(&archive, table.as_ref(), &name, urls);
     Ok(ApkScan {
         archive,
+        endpoints,
         file,
         manifest,
         labels,
@@ -661,6 +676,35 @@ fn scan_apk<'a>(
         signing,
         resources,
     })
+}
+
+/// Endpoints in resource strings and small text assets of one APK.
+fn text_endpoints(archive: &Archive<'_>, table: Option<&arsc::ResTable<'_>>, apk: &str, urls: &Extractor) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    if let Some(t) = table {
+        for (name, _locale, value) in t.string_resources() {
+            for e in urls.extract(&value) {
+                let place = Place { source: "resource", file: format!("{apk}!resources.arsc"), within: Some(name.clone()), owner: None };
+                out.push((e, place));
+            }
+        }
+    }
+    let mut budget = TEXT_ASSET_BUDGET;
+    for entry in archive.entries() {
+        let lower = entry.name.to_ascii_lowercase();
+        let text_like = (lower.starts_with("assets/") || lower.starts_with("res/raw/"))
+            && TEXT_EXTENSIONS.iter().any(|x| lower.ends_with(x));
+        if !text_like || entry.uncompressed_size > MAX_TEXT_ASSET || entry.uncompressed_size > budget {
+            continue;
+        }
+        budget -= entry.uncompressed_size;
+        let Ok(data) = archive.read(entry, MAX_TEXT_ASSET) else { continue };
+        for e in urls.extract_bytes(&data) {
+            let place = Place { source: "asset", file: format!("{apk}!{}", entry.name), within: None, owner: None };
+            out.push((e, place));
+        }
+    }
+    out
 }
 
 fn read_signing(

@@ -469,3 +469,34 @@ fn bad_dex_checksum_is_an_anomaly_not_a_failure() {
     assert!(an.iter().any(|a| a["code"] == "dex-bad-checksum"), "{an:?}");
     assert!(!call_sites(&v).is_empty(), "code still read");
 }
+
+/// Endpoints with where they are named and by whose code.
+#[test]
+fn kidsdemo_endpoints_with_provenance() {
+    let (v, _) = json_scan("samples/kidsdemo/kidsdemo.apk");
+    let got: Vec<(String, bool, String, String)> = v["code"]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let p = &e["places"][0];
+            (
+                e["host"].as_str().unwrap().to_string(),
+                e["cleartext"].as_bool().unwrap(),
+                p["source"].as_str().unwrap().to_string(),
+                p["within"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("alog.umeng.com".into(), false, "dex".into(), "com.umeng.analytics.MobclickAgent".into()),
+            ("collect.example-tracker.test".into(), true, "dex".into(), "com.example.kidsdemo.MainActivity".into()),
+            ("kidsdemo.example.test".into(), false, "resource".into(), "string/privacy_url".into()),
+        ]
+    );
+    let umeng = &v["code"]["endpoints"][0];
+    assert_eq!(umeng["registrable_domain"], "umeng.com");
+    assert_eq!(umeng["owners"], serde_json::json!([{"kind": "third-party", "package": "com.umeng"}]));
+}

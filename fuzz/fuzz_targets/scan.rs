@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_entry_size: 64 << 20, max_nested_apk_size: 64 << 20, max_splits: 16 };
-    let opts = ScanOptions { limits, catalog: Catalog::embedded().unwrap_or_default(), hash: false };
+    let mut opts = ScanOptions::new(Catalog::embedded().unwrap_or_default());
+    opts.limits = limits;
+    opts.hash = false;
     if let Ok(c) = open_bytes("fuzz.apk", data.to_vec(), &opts.limits) {
         let _ = scan_container(&c, &opts);
     }

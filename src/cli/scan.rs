@@ -72,11 +72,20 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let opts = ScanOptions {
-        limits: a.input_args.limits(),
-        catalog,
-        hash: true,
+    let urls = match &a.rules {
+        Some(dir) if dir.join("endpoint-ignore.toml").is_file() => {
+            crate::evidence::endpoints::IgnoreList::load_dir(dir).map(crate::evidence::endpoints::Extractor::new)
+        }
+        _ => crate::evidence::endpoints::Extractor::embedded(),
     };
+    let urls = match urls {
+        Ok(u) => u,
+        Err(e) => {
+            print_error(e);
+            return EXIT_ERROR;
+        }
+    };
+    let opts = ScanOptions { limits: a.input_args.limits(), catalog, hash: true, urls };
     let path = shown(&a.input);
     match scan_path(&a.input, &opts) {
         Ok(ev) => {

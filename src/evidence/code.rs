@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::owner::{Attributor, Owner};
 use crate::apk::zip::Archive;
 use crate::catalog::{ApiIndex, ApiInfo, ApiKind, Catalog, Text};
+use crate::evidence::endpoints::{might_hold_endpoint, Extractor};
 use crate::formats::dex::{is_dex, CodeRef, Dex};
 use crate::formats::Anomaly;
 
@@ -44,6 +45,99 @@ pub struct CodeEvidence {
     /// Identifier obfuscation: share of classes with a one- or two-letter
     /// simple name (`La/b;`), a common ProGuard/R8 signature.
     pub obfuscation: Obfuscation,
+    /// Network endpoints (URLs, hosts, IP literals) named in code,
+    /// resources and assets, one entry per host, sorted by host.
+    pub endpoints: Vec<EndpointUse>,
+}
+
+/// Most places recorded per endpoint host (the total is in `occurrences`).
+pub const MAX_PLACES_PER_HOST: usize = 32;
+/// Most distinct URLs recorded per endpoint host.
+pub const MAX_URLS_PER_HOST: usize = 32;
+
+/// Where data may go: one host and every place that names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointUse {
+    /// Host name or IP literal, lowercased.
+    pub host: String,
+    /// eTLD+1 from the public-suffix list (`umeng.com`), if any.
+    pub registrable_domain: Option<String>,
+    /// Whether any URL to it is cleartext (`http`, `ws`, `ftp`).
+    pub cleartext: bool,
+    /// Whether the host is an IP literal.
+    pub ip_literal: bool,
+    /// Private-range or local address.
+    pub local: bool,
+    /// Distinct URLs naming it (at most [`MAX_URLS_PER_HOST`]).
+    pub urls: Vec<String>,
+    /// Owners of the code naming it (app, third-party prefixes).
+    pub owners: Vec<Owner>,
+    /// Where it is named (at most [`MAX_PLACES_PER_HOST`]).
+    pub places: Vec<Place>,
+    /// How many times it is named in all.
+    pub occurrences: usize,
+}
+
+/// One place an endpoint is named.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Place {
+    /// `dex`, `resource` or `asset`.
+    pub source: &'static str,
+    /// File: `apk!classes2.dex`, `apk!resources.arsc`, `apk!assets/x.json`.
+    pub file: String,
+    /// The class whose code loads the string (DEX), or the resource name.
+    pub within: Option<String>,
+    /// Owner of that class (DEX only).
+    pub owner: Option<Owner>,
+}
+
+/// An endpoint occurrence before grouping.
+pub type Occurrence = (crate::evidence::endpoints::Endpoint, Place);
+
+/// A host's entry while grouping: the use, its URLs, owners and places.
+type HostSlot = (EndpointUse, BTreeSet<String>, BTreeSet<Owner>, BTreeSet<Place>);
+
+/// Groups occurrences by host, deterministically.
+pub fn group_endpoints(found: Vec<Occurrence>) -> Vec<EndpointUse> {
+    let mut by_host: BTreeMap<String, HostSlot> = BTreeMap::new();
+    for (e, place) in found {
+        let slot = by_host.entry(e.host.clone()).or_insert_with(|| {
+            (
+                EndpointUse {
+                    host: e.host.clone(),
+                    registrable_domain: e.registrable_domain.clone(),
+                    cleartext: false,
+                    ip_literal: e.ip_literal,
+                    local: e.local || e.private_ip,
+                    urls: Vec::new(),
+                    owners: Vec::new(),
+                    places: Vec::new(),
+                    occurrences: 0,
+                },
+                BTreeSet::new(),
+                BTreeSet::new(),
+                BTreeSet::new(),
+            )
+        });
+        slot.0.occurrences += 1;
+        slot.0.cleartext |= e.cleartext;
+        if let Some(u) = e.url {
+            slot.1.insert(u);
+        }
+        if let Some(o) = &place.owner {
+            slot.2.insert(o.clone());
+        }
+        slot.3.insert(place);
+    }
+    by_host
+        .into_values()
+        .map(|(mut u, urls, owners, places)| {
+            u.urls = urls.into_iter().take(MAX_URLS_PER_HOST).collect();
+            u.owners = owners.into_iter().collect();
+            u.places = places.into_iter().take(MAX_PLACES_PER_HOST).collect();
+            u
+        })
+        .collect()
 }
 
 /// One DEX file.
@@ -137,6 +231,7 @@ struct DexJob<'b> {
 /// What one DEX contributed.
 struct DexResult {
     file: DexFile,
+    endpoints: Vec<Occurrence>,
     sites: Vec<(Owner, String, CallSite)>,
     classes_per_owner: BTreeMap<String, usize>,
     classes: usize,
@@ -187,7 +282,15 @@ fn simple_name_is_short(descriptor: &[u8]) -> bool {
 }
 
 /// Walks one DEX image.
-fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], index: &ApiIndex<'_>, who: &Attributor) -> DexResult {
+fn walk(
+    apk: &str,
+    path: &str,
+    location: &'static str,
+    data: &[u8],
+    index: &ApiIndex<'_>,
+    who: &Attributor,
+    urls: &Extractor,
+) -> DexResult {
     let mut file = DexFile {
         apk: apk.to_owned(),
         path: path.to_owned(),
@@ -200,8 +303,14 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], index: &ApiI
         error: None,
         anomalies: Vec::new(),
     };
-    let mut out =
-        DexResult { file: DexFile { ..file.clone() }, sites: Vec::new(), classes_per_owner: BTreeMap::new(), classes: 0, short_named: 0 };
+    let mut out = DexResult {
+        file: DexFile { ..file.clone() },
+        endpoints: Vec::new(),
+        sites: Vec::new(),
+        classes_per_owner: BTreeMap::new(),
+        classes: 0,
+        short_named: 0,
+    };
     let parsed = match Dex::parse(data) {
         Ok(p) => p,
         Err(e) => {
@@ -290,6 +399,17 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], index: &ApiI
             CodeRef::ConstString { string, .. } => {
                 let Ok(s) = dex.string(string) else { return };
                 method_strings.push(s);
+                if might_hold_endpoint(s) {
+                    for e in urls.extract_bytes(s) {
+                        let place = Place {
+                            source: "dex",
+                            file: file_label.clone(),
+                            within: Some(java_name(class.descriptor)),
+                            owner: Some(who.owner_of(class.descriptor)),
+                        };
+                        out.endpoints.push((e, place));
+                    }
+                }
                 for api in index.lookup_string(s) {
                     if api.kind != ApiKind::String {
                         continue;
@@ -309,7 +429,7 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], index: &ApiI
 }
 
 /// Reads one job's bytes and walks the DEX inside.
-fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor) -> Vec<DexResult> {
+fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor, urls: &Extractor) -> Vec<DexResult> {
     let fail = |path: String, location, msg: String| DexResult {
         file: DexFile {
             apk: job.apk.to_owned(),
@@ -323,6 +443,7 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor) -> Vec<DexR
             error: Some(msg),
             anomalies: Vec::new(),
         },
+        endpoints: Vec::new(),
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
         classes: 0,
@@ -337,7 +458,7 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor) -> Vec<DexR
         if job.location == "asset" && !is_dex(&data) {
             return Vec::new(); // a `.dex` name on something else: not code
         }
-        return vec![walk(job.apk, &job.path, job.location, &data, index, who)];
+        return vec![walk(job.apk, &job.path, job.location, &data, index, who, urls)];
     }
     // An archive under assets/: DEX inside it is loadable code.
     let Ok(inner) = Archive::parse(&data) else { return Vec::new() };
@@ -346,7 +467,7 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor) -> Vec<DexR
     for e in inner.entries().iter().filter(|e| e.name.to_ascii_lowercase().ends_with(".dex")) {
         let path = format!("{}!{}", job.path, e.name);
         match inner.read(e, MAX_DEX) {
-            Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, index, who)),
+            Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, index, who, urls)),
             Ok(_) => {}
             Err(err) => out.push(fail(path, "nested", err.to_string())),
         }
@@ -355,10 +476,18 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor) -> Vec<DexR
 }
 
 /// Collects code evidence over the given APKs (name and parsed archive).
-pub fn collect(apks: &[(&str, &Archive<'_>)], catalog: &Catalog, who: &Attributor) -> CodeEvidence {
+/// `more_endpoints` are occurrences found outside DEX (resources, assets).
+pub fn collect(
+    apks: &[(&str, &Archive<'_>)],
+    catalog: &Catalog,
+    who: &Attributor,
+    urls: &Extractor,
+    more_endpoints: Vec<Occurrence>,
+) -> CodeEvidence {
     let index = catalog.api_index();
     let jobs: Vec<DexJob<'_>> = apks.iter().flat_map(|(name, ar)| dex_jobs(name, ar)).collect();
-    let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &index, who)).collect();
+    let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &index, who, urls)).collect();
+    let mut found = more_endpoints;
 
     let mut ev = CodeEvidence::default();
     // (pi, owner) → site key → site (counts merged).
@@ -371,12 +500,14 @@ pub fn collect(apks: &[(&str, &Archive<'_>)], catalog: &Catalog, who: &Attributo
         for (k, v) in r.classes_per_owner {
             *ev.classes_per_owner.entry(k).or_default() += v;
         }
+        found.extend(r.endpoints);
         for (owner, pi, site) in r.sites {
             *grouped.entry((pi, owner)).or_default().entry(site).or_default() += 1;
         }
         ev.dex_files.push(r.file);
     }
     ev.dex_files.sort_by(|a, b| (&a.apk, &a.path).cmp(&(&b.apk, &b.path)));
+    ev.endpoints = group_endpoints(found);
     ev.obfuscation = Obfuscation {
         classes,
         short_named,
