@@ -17,6 +17,7 @@
 
 pub mod arsc;
 pub mod axml;
+pub mod elf;
 pub mod nsc;
 pub mod read;
 pub mod resvalue;
