@@ -1,7 +1,8 @@
 //! Data the scanner knows about the Android platform, loaded from
 //! `rulesets/` (TOML, embedded in the binary; `--rules DIR` overrides).
 //!
-//! Today: the permission catalogue (`rulesets/permissions.toml`). Later
+//! Today: the permission catalogue (`rulesets/permissions.toml`) and the
+//! packer catalogue (`rulesets/packers.toml`, see [`packers`]). Later
 //! issues add the SDK catalogue and the sensitive-API catalogue here, so
 //! that evidence can name things without depending on the rule engine.
 //!
@@ -12,6 +13,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+pub mod packers;
+
+use packers::PackerInfo;
 
 /// The embedded permission catalogue.
 pub const EMBEDDED_PERMISSIONS: &str = include_str!("../../rulesets/permissions.toml");
@@ -88,6 +93,8 @@ struct PermissionFile {
 pub struct Catalog {
     /// Permissions by full name.
     pub permissions: BTreeMap<String, PermissionInfo>,
+    /// Packers and protectors, in file order.
+    pub packers: Vec<PackerInfo>,
 }
 
 fn invalid(path: &Path, text: &str, offset: usize, message: String) -> CatalogError {
@@ -102,6 +109,7 @@ impl Catalog {
     pub fn embedded() -> Result<Catalog, CatalogError> {
         let mut c = Catalog::default();
         c.add_permissions(Path::new("rulesets/permissions.toml"), EMBEDDED_PERMISSIONS)?;
+        c.add_packers(Path::new("rulesets/packers.toml"), packers::EMBEDDED_PACKERS)?;
         Ok(c)
     }
 
@@ -112,6 +120,9 @@ impl Catalog {
         let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Io { path: path.clone(), source })?;
         let mut c = Catalog::default();
         c.add_permissions(&path, &text)?;
+        let path = dir.join("packers.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Io { path: path.clone(), source })?;
+        c.add_packers(&path, &text)?;
         Ok(c)
     }
 
