@@ -3,7 +3,8 @@
 //!
 //! Today: the permission catalogue (`rulesets/permissions.toml`) and the
 //! sensitive-API catalogue with the personal-information categories
-//! (`rulesets/apis.toml`, see [`apis`]). Later issues add the SDK
+//! (`rulesets/apis.toml`, see [`apis`]), and the packer catalogue
+//! (`rulesets/packers.toml`, see [`packers`]). Later issues add the SDK
 //! catalogue here, so that evidence can name things without depending on
 //! the rule engine.
 //!
@@ -19,6 +20,9 @@ use serde::{Deserialize, Serialize};
 pub mod apis;
 
 pub use apis::{ApiIndex, ApiInfo, ApiKind, Category, CategoryKind, StringMatch};
+pub mod packers;
+
+use packers::PackerInfo;
 
 /// The embedded permission catalogue.
 pub const EMBEDDED_PERMISSIONS: &str = include_str!("../../rulesets/permissions.toml");
@@ -104,6 +108,8 @@ pub struct Catalog {
     pub categories: BTreeMap<String, Category>,
     /// Sensitive APIs, in file order.
     pub apis: Vec<ApiInfo>,
+    /// Packers and protectors, in file order.
+    pub packers: Vec<PackerInfo>,
 }
 
 fn parse_permissions(path: &Path, text: &str) -> Result<Vec<toml::Spanned<PermissionInfo>>, CatalogError> {
@@ -129,6 +135,7 @@ impl Catalog {
         let mut c = Catalog::default();
         c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS)?;
         c.add_permissions(Path::new("rulesets/permissions.toml"), EMBEDDED_PERMISSIONS)?;
+        c.add_packers(Path::new("rulesets/packers.toml"), packers::EMBEDDED_PACKERS)?;
         Ok(c)
     }
 
@@ -149,6 +156,9 @@ impl Catalog {
         let mut c = Catalog::default();
         c.add_apis(&a_path, &a_text)?;
         c.insert_permissions(&p_path, &p_text, perms)?;
+        let k_path = dir.join("packers.toml");
+        let k_text = read(&k_path)?;
+        c.add_packers(&k_path, &k_text)?;
         Ok(c)
     }
 

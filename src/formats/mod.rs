@@ -18,6 +18,7 @@
 pub mod arsc;
 pub mod axml;
 pub mod dex;
+pub mod elf;
 pub mod nsc;
 pub mod read;
 pub mod resvalue;
