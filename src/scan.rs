@@ -22,6 +22,7 @@ use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
 use crate::evidence::code::{self, Occurrence, Place};
 use crate::evidence::endpoints::Extractor;
+use crate::evidence::{native, Coverage};
 use crate::evidence::owner::{package_of, Attributor};
 use crate::formats::{arsc, axml};
 
@@ -341,7 +342,12 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         .collect();
     let text_endpoints: Vec<Occurrence> =
         std::iter::once(&base).chain(scans.iter()).flat_map(|s| s.endpoints.iter().cloned()).collect();
-    let code = code::collect(&archives, &opts.catalog, &who, &opts.urls, text_endpoints);
+    let (native, native_endpoints) = native::collect(&archives, &who, &opts.urls);
+    let mut more_endpoints = text_endpoints;
+    more_endpoints.extend(native_endpoints);
+    let app_class = m.application.as_ref().and_then(|a| a.name.as_deref());
+    let (code, packers) = code::collect(&archives, &opts.catalog, &who, &opts.urls, more_endpoints, app_class);
+    let coverage = coverage(&code, packers, m);
     for f in &code.dex_files {
         if let Some(e) = &f.error {
             damage.push(Damage { apk: f.apk.clone(), part: f.path.clone(), message: e.clone() });
@@ -372,6 +378,8 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         splits,
         resources,
         code,
+        native,
+        coverage,
         anomalies,
         damage,
     })
@@ -676,6 +684,52 @@ fn scan_apk<'a>(
         signing,
         resources,
     })
+}
+
+/// Share of short class names above which identifier obfuscation is noted.
+const OBFUSCATION_NOTE_RATIO: f64 = 0.3;
+
+/// Decides whether code analysis can be trusted to be complete.
+fn coverage(code: &code::CodeEvidence, packers: Vec<crate::catalog::packers::PackerMatch>, m: &Manifest) -> Coverage {
+    use crate::catalog::Text;
+    let mut notes = Vec::new();
+    for p in &packers {
+        notes.push(Text {
+            zh: format!("检测到加固（{}）：真实代码在运行时才解密加载，静态分析看到的只是外壳，敏感 API 与第三方 SDK 的结论不完整。", p.name.zh),
+            en: format!(
+                "Packer detected ({}): the real code is decrypted and loaded at run time; static analysis sees the stub only, so sensitive-API and SDK findings are incomplete.",
+                p.name.en
+            ),
+        });
+    }
+    for f in code.dex_files.iter().filter(|f| f.error.is_some()) {
+        notes.push(Text {
+            zh: format!("{}!{} 无法解析，其中的代码未被分析。", f.apk, f.path),
+            en: format!("{}!{} could not be read; its code was not analysed.", f.apk, f.path),
+        });
+    }
+    let has_code = m.application.as_ref().and_then(|a| a.has_code).unwrap_or(true);
+    let root_dex = code.dex_files.iter().any(|f| f.location == "root");
+    if has_code && !root_dex {
+        notes.push(Text {
+            zh: "应用声明含有代码，但 APK 根目录没有 classes.dex：代码可能被隐藏或在运行时下载。".into(),
+            en: "The app declares code but has no classes.dex at the APK root: code may be hidden or downloaded at run time.".into(),
+        });
+    }
+    let complete = notes.is_empty();
+    if code.obfuscation.ratio >= OBFUSCATION_NOTE_RATIO {
+        notes.push(Text {
+            zh: format!(
+                "{:.0}% 的类名被混淆：按包名归属调用方与识别 SDK 的结论可能偏少。",
+                code.obfuscation.ratio * 100.0
+            ),
+            en: format!(
+                "{:.0}% of class names are obfuscated: attribution by package name and SDK identification may under-report.",
+                code.obfuscation.ratio * 100.0
+            ),
+        });
+    }
+    Coverage { code_complete: complete, packers, notes }
 }
 
 /// Endpoints in resource strings and small text assets of one APK.

@@ -500,3 +500,39 @@ fn kidsdemo_endpoints_with_provenance() {
     assert_eq!(umeng["registrable_domain"], "umeng.com");
     assert_eq!(umeng["owners"], serde_json::json!([{"kind": "third-party", "package": "com.umeng"}]));
 }
+
+/// A stub-packed app says plainly that code analysis is incomplete.
+#[test]
+fn packed_app_is_reported_incomplete() {
+    let (v, o) = json_scan("samples/packed/packed.apk");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let c = &v["coverage"];
+    assert_eq!(c["code_complete"], false);
+    let packers: Vec<&str> = c["packers"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(packers, ["qihoo360-jiagu"]);
+    let ev = c["packers"][0]["evidence"].as_array().unwrap();
+    assert_eq!(ev.len(), 3, "library, stub class and application class: {ev:?}");
+    assert!(c["notes"][0]["en"].as_str().unwrap().starts_with("Packer detected (Qihoo 360 Jiagu)"));
+    let table = stdout(&humiao(&["scan", "samples/packed/packed.apk"]));
+    assert!(table.contains("CODE ANALYSIS INCOMPLETE"), "{table}");
+
+    // Its native library: JNI export attributed, endpoint from .rodata.
+    let lib = &v["native"]["libraries"][0];
+    assert_eq!(lib["path"], "lib/arm64-v8a/libjiagu.so");
+    assert_eq!(lib["jni_exports"][0]["class"], "com.example.kidsdemo.NativeBridge");
+    assert_eq!(lib["jni_exports"][0]["method"], "readId");
+    assert_eq!(lib["has_jni_onload"], true);
+    assert_eq!(lib["imports_of_interest"], serde_json::json!(["__system_property_get"]));
+    let ep = &v["code"]["endpoints"][0];
+    assert_eq!(ep["host"], "native.example-tracker.test");
+    assert_eq!(ep["places"][0]["source"], "native");
+}
+
+#[test]
+fn unpacked_apps_are_complete() {
+    for apk in ["samples/kidsdemo/kidsdemo.apk", "samples/v1only/v1only.apk", "samples/split/split.xapk"] {
+        let (v, _) = json_scan(apk);
+        assert_eq!(v["coverage"]["code_complete"], true, "{apk}: {}", v["coverage"]);
+        assert_eq!(v["coverage"]["packers"], serde_json::json!([]), "{apk}");
+    }
+}

@@ -140,7 +140,8 @@ impl Catalog {
     }
 
     /// Loads from a rulesets directory (same layout as the repository's
-    /// `rulesets/`: `permissions.toml` and `apis.toml`, both required).
+    /// `rulesets/`: `permissions.toml`, `apis.toml` and `packers.toml`, all
+    /// required).
     /// `permissions.toml` is parsed first so that its syntax errors are
     /// reported before a missing `apis.toml`; its categories are checked
     /// once `apis.toml` has declared them.
@@ -233,14 +234,18 @@ mod tests {
     }
 
     #[test]
-    fn load_dir_reads_both_files() {
+    fn load_dir_reads_every_file() {
         let dir = std::env::temp_dir().join(format!("humiao-catalog-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("permissions.toml"), EMBEDDED_PERMISSIONS).unwrap();
         let e = Catalog::load_dir(&dir).unwrap_err().to_string();
         assert!(e.contains("apis.toml"), "{e}");
         std::fs::write(dir.join("apis.toml"), EMBEDDED_APIS).unwrap();
+        let e = Catalog::load_dir(&dir).unwrap_err().to_string();
+        assert!(e.contains("packers.toml"), "{e}");
+        std::fs::write(dir.join("packers.toml"), packers::EMBEDDED_PACKERS).unwrap();
         let c = Catalog::load_dir(&dir).unwrap();
+        assert_eq!(c.packers.len(), Catalog::embedded().unwrap().packers.len());
         assert_eq!(c.apis.len(), Catalog::embedded().unwrap().apis.len());
         std::fs::write(dir.join("apis.toml"), EMBEDDED_APIS.replacen("pi = \"device-id\"", "pi = \"nope\"", 1)).unwrap();
         let e = Catalog::load_dir(&dir).unwrap_err().to_string();

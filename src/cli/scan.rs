@@ -277,6 +277,22 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
 
+    // Coverage comes first: an incomplete analysis must not read as clean.
+    if !ev.coverage.code_complete {
+        out.push_str("\nCODE ANALYSIS INCOMPLETE / 代码分析不完整:\n");
+    } else if !ev.coverage.notes.is_empty() {
+        out.push_str("\nCoverage notes:\n");
+    }
+    for n in &ev.coverage.notes {
+        out.push_str(&format!("  - {}\n    {}\n", n.en, n.zh));
+    }
+    for p in &ev.coverage.packers {
+        out.push_str(&format!("  packer {} ({}), confidence {:?}:\n", p.name.zh, p.name.en, p.confidence));
+        for e in &p.evidence {
+            out.push_str(&format!("    · {e}\n"));
+        }
+    }
+
     // Permissions.
     let mut t = new_table("permissions");
     t.set_header(vec![
@@ -487,6 +503,68 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
                 let owner_cell = if owner == "app" { Cell::new(owner) } else { warn(Cell::new(owner)) };
                 t.add_row(vec![Cell::new(&label), owner_cell, Cell::new(o.sites.len()), Cell::new(ex)]);
             }
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+
+    // Native libraries.
+    let native = &ev.native;
+    if !native.libraries.is_empty() || !native.abis.is_empty() {
+        out.push_str(&format!(
+            "\nNative libraries: ABIs {}; analysed {} ({} libraries)\n",
+            native.abis.join(", "),
+            native.analysed_abi.as_deref().unwrap_or("-"),
+            native.libraries.len()
+        ));
+        let mut t = new_table("native libraries");
+        t.set_header(vec!["library", "JNI classes (owner)", "imports of interest", "note"]);
+        for l in &native.libraries {
+            let mut classes: Vec<String> =
+                l.jni_exports.iter().map(|j| format!("{} ({})", j.class, j.owner.label())).collect();
+            classes.dedup();
+            let mut note = Vec::new();
+            if l.has_jni_onload {
+                note.push("JNI_OnLoad".to_string());
+            }
+            if let Some(p) = &l.packed {
+                note.push(format!("packed: {p}"));
+            }
+            if let Some(e) = &l.error {
+                note.push(e.clone());
+            }
+            t.add_row(vec![
+                Cell::new(&l.path),
+                Cell::new(classes.join("\n")),
+                Cell::new(l.imports_of_interest.join(", ")),
+                Cell::new(note.join("; ")),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+
+    // Endpoints.
+    let eps = &ev.code.endpoints;
+    if !eps.is_empty() {
+        let clear = eps.iter().filter(|e| e.cleartext).count();
+        out.push_str(&format!("\nEndpoints: {} hosts, {} reached over cleartext\n", eps.len(), clear));
+        let mut t = new_table("endpoints");
+        t.set_header(vec!["host", "cleartext", "named by", "example URL"]);
+        for e in eps {
+            let owners: Vec<&str> = e.owners.iter().map(|o| o.label()).collect();
+            let by = if owners.is_empty() {
+                e.places.first().map(|p| p.source.to_string()).unwrap_or_default()
+            } else {
+                owners.join(", ")
+            };
+            let host = if e.cleartext { warn(Cell::new(&e.host)) } else { Cell::new(&e.host) };
+            t.add_row(vec![
+                host,
+                Cell::new(if e.cleartext { "yes" } else { "" }),
+                Cell::new(by),
+                Cell::new(e.urls.first().cloned().unwrap_or_default()),
+            ]);
         }
         out.push_str(&t.to_string());
         out.push('\n');

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::owner::{Attributor, Owner};
 use crate::apk::zip::Archive;
+use crate::catalog::packers::PackerMatch;
 use crate::catalog::{ApiIndex, ApiInfo, ApiKind, Catalog, Text};
 use crate::evidence::endpoints::{might_hold_endpoint, Extractor};
 use crate::formats::dex::{is_dex, CodeRef, Dex};
@@ -231,6 +232,8 @@ struct DexJob<'b> {
 /// What one DEX contributed.
 struct DexResult {
     file: DexFile,
+    /// Class descriptors, for packer matching.
+    class_names: Vec<String>,
     endpoints: Vec<Occurrence>,
     sites: Vec<(Owner, String, CallSite)>,
     classes_per_owner: BTreeMap<String, usize>,
@@ -305,6 +308,7 @@ fn walk(
     };
     let mut out = DexResult {
         file: DexFile { ..file.clone() },
+        class_names: Vec::new(),
         endpoints: Vec::new(),
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
@@ -328,6 +332,7 @@ fn walk(
     file.string_ids = counts.string_ids;
     for class in dex.classes().flatten() {
         out.classes += 1;
+        out.class_names.push(String::from_utf8_lossy(class.descriptor).into_owned());
         if simple_name_is_short(class.descriptor) {
             out.short_named += 1;
         }
@@ -443,6 +448,7 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor, urls: &Extr
             error: Some(msg),
             anomalies: Vec::new(),
         },
+        class_names: Vec::new(),
         endpoints: Vec::new(),
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
@@ -476,14 +482,17 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor, urls: &Extr
 }
 
 /// Collects code evidence over the given APKs (name and parsed archive).
-/// `more_endpoints` are occurrences found outside DEX (resources, assets).
+/// `more_endpoints` are occurrences found outside DEX (resources, assets,
+/// native libraries). Also returns the packers whose signals match
+/// (native library names, assets, DEX classes, the `<application>` class).
 pub fn collect(
     apks: &[(&str, &Archive<'_>)],
     catalog: &Catalog,
     who: &Attributor,
     urls: &Extractor,
     more_endpoints: Vec<Occurrence>,
-) -> CodeEvidence {
+    application_class: Option<&str>,
+) -> (CodeEvidence, Vec<PackerMatch>) {
     let index = catalog.api_index();
     let jobs: Vec<DexJob<'_>> = apks.iter().flat_map(|(name, ar)| dex_jobs(name, ar)).collect();
     let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &index, who, urls)).collect();
@@ -494,7 +503,9 @@ pub fn collect(
     let mut grouped: BTreeMap<(String, Owner), BTreeMap<CallSite, u32>> = BTreeMap::new();
     let mut classes = 0;
     let mut short_named = 0;
-    for r in results {
+    let mut class_names: Vec<String> = Vec::new();
+    for mut r in results {
+        class_names.append(&mut r.class_names);
         classes += r.classes;
         short_named += r.short_named;
         for (k, v) in r.classes_per_owner {
@@ -526,7 +537,10 @@ pub fn collect(
         .into_iter()
         .map(|(pi, owners)| CategoryUse { label: catalog.category(&pi).map(|c| c.label.clone()), pi, owners })
         .collect();
-    ev
+    let names: Vec<&str> = apks.iter().flat_map(|(_, ar)| ar.entries().iter().map(|e| e.name.as_str())).collect();
+    let libs: Vec<&str> = names.iter().copied().filter(|n| n.ends_with(".so")).collect();
+    let packers = catalog.match_packers(&libs, &names, class_names.iter().map(String::as_str), application_class);
+    (ev, packers)
 }
 
 /// Owners of code in this evidence (for reports).

@@ -8,6 +8,7 @@
 //! input path as given.
 
 pub mod code;
+pub mod native;
 pub mod owner;
 
 use std::collections::BTreeMap;
@@ -50,8 +51,12 @@ pub struct Evidence {
     pub splits: Vec<SplitEvidence>,
     /// What the resource table holds.
     pub resources: Resources,
-    /// DEX code: sensitive-API call sites per category and owner.
+    /// DEX code: sensitive-API call sites per category and owner, endpoints.
     pub code: code::CodeEvidence,
+    /// Native libraries.
+    pub native: native::NativeEvidence,
+    /// How complete the code analysis is, and why not.
+    pub coverage: Coverage,
     /// Irregularities found while reading, each located.
     pub anomalies: Vec<LocatedAnomaly>,
     /// Parts that could not be read; the evidence is incomplete when this
@@ -163,6 +168,19 @@ pub struct RequestedPermission {
     pub label: Option<Text>,
     /// The APKs that request it.
     pub declared_in: Vec<String>,
+}
+
+/// How much of the app's code could be analysed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// False when code analysis is known to be incomplete: a packer hides
+    /// the real code, a DEX file could not be read, or an app that declares
+    /// code has none. An incomplete analysis must not be read as a clean app.
+    pub code_complete: bool,
+    /// Packers (加固) whose signals were found.
+    pub packers: Vec<crate::catalog::packers::PackerMatch>,
+    /// Why coverage is limited, one sentence each (zh and en).
+    pub notes: Vec<crate::catalog::Text>,
 }
 
 /// Network-related evidence.
