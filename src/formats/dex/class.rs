@@ -1,7 +1,20 @@
 //! `class_def_item` and `class_data_item`.
 
 use super::{Dex, DexError, FieldIdx, MethodIdx, StringIdx, TypeIdx, NO_INDEX};
-use crate::formats::read::{u32_at, Reader};
+use crate::formats::read::{u32_at, OutOfBounds, Reader};
+
+/// `uleb128` with a fast path for the one-byte values that make up most of
+/// a `class_data_item`.
+#[inline]
+fn uleb(r: &mut Reader<'_>) -> Result<u32, OutOfBounds> {
+    match r.data().get(r.pos()) {
+        Some(&b) if b < 0x80 => {
+            r.seek(r.pos() + 1);
+            Ok(u32::from(b))
+        }
+        _ => r.uleb128(),
+    }
+}
 
 /// Size of a `class_def_item`.
 const CLASS_DEF_SIZE: usize = 32;
@@ -174,7 +187,7 @@ impl<'a> Lists<'a> {
             self.idx = 0;
         }
         let in_first = self.done < self.first;
-        let diff = self.r.uleb128().ok()?;
+        let diff = uleb(&mut self.r).ok()?;
         self.idx = self.idx.checked_add(diff)?;
         self.done += 1;
         Some((self.idx, in_first))
@@ -200,7 +213,7 @@ impl Iterator for EncodedFields<'_> {
 
     fn next(&mut self) -> Option<EncodedField> {
         let (idx, first) = self.0.next_idx()?;
-        let access_flags = self.0.r.uleb128().ok()?;
+        let access_flags = uleb(&mut self.0.r).ok()?;
         let kind = if first { FieldKind::Static } else { FieldKind::Instance };
         Some(EncodedField { field: FieldIdx(idx), access_flags, kind })
     }
@@ -225,8 +238,8 @@ impl Iterator for EncodedMethods<'_> {
 
     fn next(&mut self) -> Option<EncodedMethod> {
         let (idx, first) = self.0.next_idx()?;
-        let access_flags = self.0.r.uleb128().ok()?;
-        let code_off = self.0.r.uleb128().ok()?;
+        let access_flags = uleb(&mut self.0.r).ok()?;
+        let code_off = uleb(&mut self.0.r).ok()?;
         let kind = if first { MethodKind::Direct } else { MethodKind::Virtual };
         Some(EncodedMethod { method: MethodIdx(idx), access_flags, code_off, kind })
     }
@@ -247,7 +260,7 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     let mut r = Reader::at(data, off as usize);
     let mut head = [0u32; 4];
     for h in &mut head {
-        *h = r.uleb128().map_err(|_| bad("its sizes run past the end"))?;
+        *h = uleb(&mut r).map_err(|_| bad("its sizes run past the end"))?;
     }
     let [sf, inf, dm, vm] = head;
     // An encoded_field takes at least 2 bytes, an encoded_method 3.
@@ -259,8 +272,8 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     for n in [sf, inf] {
         let mut idx = 0u32;
         for _ in 0..n {
-            let diff = r.uleb128().map_err(|_| bad("an encoded_field runs past the end"))?;
-            r.uleb128().map_err(|_| bad("an encoded_field runs past the end"))?;
+            let diff = uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
+            uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
             idx = idx.checked_add(diff).ok_or(bad("a field index overflows 32 bits"))?;
         }
     }
@@ -268,9 +281,9 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     for n in [dm, vm] {
         let mut idx = 0u32;
         for _ in 0..n {
-            let diff = r.uleb128().map_err(|_| bad("an encoded_method runs past the end"))?;
-            r.uleb128().map_err(|_| bad("an encoded_method runs past the end"))?;
-            r.uleb128().map_err(|_| bad("an encoded_method runs past the end"))?;
+            let diff = uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
             idx = idx.checked_add(diff).ok_or(bad("a method index overflows 32 bits"))?;
         }
     }

@@ -58,10 +58,10 @@ fn fixture_parses_cleanly() {
     let m = dex.method_ref(MethodIdx(s.get_device_id)).unwrap();
     assert_eq!(m.to_string(), "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;");
     assert_eq!(m.to_dexdump(), "Landroid/telephony/TelephonyManager;.getDeviceId:()Ljava/lang/String;");
-    assert_eq!(m.proto.shorty, b"L");
+    assert_eq!(m.proto().unwrap().shorty, b"L");
     let h = dex.method_ref(MethodIdx(s.helper)).unwrap();
     assert_eq!(h.to_string(), "Lcom/example/Kid;->helper(Ljava/lang/String;I)V");
-    assert_eq!(h.proto.parameters.len(), 2);
+    assert_eq!(h.proto().unwrap().parameters.len(), 2);
     assert_eq!(dex.field_ref(FieldIdx(s.serial)).unwrap().to_string(), "Landroid/os/Build;->SERIAL:Ljava/lang/String;");
     assert_eq!(dex.string_lossy(StringIdx(s.url + 1)).unwrap(), "\u{1F600} emoji");
     let _ = s.init;
