@@ -88,6 +88,7 @@ pub struct ClassData<'a> {
     data: &'a [u8],
     fields_pos: usize,
     methods_pos: usize,
+    end: usize,
 }
 
 impl<'a> ClassData<'a> {
@@ -296,20 +297,40 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
         data,
         fields_pos,
         methods_pos,
+        end: r.pos(),
     })
 }
 
 /// Iterator over a DEX's class definitions; see [`Dex::classes`].
+///
+/// Decoding is budgeted: class data decoded over the whole walk may not
+/// exceed [`work_budget`] bytes, which only class definitions sharing
+/// or overlapping their `class_data_item`s can reach (ART refuses those).
+/// Past the budget the iterator yields one error and ends.
 #[derive(Debug, Clone)]
 pub struct Classes<'d, 'a> {
     dex: &'d Dex<'a>,
     next: u32,
     count: u32,
+    budget: u64,
+}
+
+/// Bytes of class data or instructions one walk may decode: four times the
+/// file plus 1 MiB. Each item is decoded once in a well-formed file, so only
+/// items shared between many classes or methods (a decompression-bomb
+/// pattern) reach it.
+pub(super) fn work_budget(len: usize) -> u64 {
+    (len as u64).saturating_mul(4).saturating_add(1 << 20)
 }
 
 impl<'d, 'a> Classes<'d, 'a> {
     pub(super) fn new(dex: &'d Dex<'a>) -> Self {
-        Classes { dex, next: 0, count: (dex.class_defs.len() / CLASS_DEF_SIZE) as u32 }
+        Classes {
+            dex,
+            next: 0,
+            count: (dex.class_defs.len() / CLASS_DEF_SIZE) as u32,
+            budget: work_budget(dex.data().len()),
+        }
     }
 }
 
@@ -322,16 +343,28 @@ impl<'a> Iterator for Classes<'_, 'a> {
         }
         let index = self.next;
         self.next += 1;
-        Some(read_class(self.dex, index))
+        let class = read_class(self.dex, index);
+        if let Ok(ClassDef { class_data: Some(cd), .. }) = &class {
+            let used = (cd.end as u64).saturating_sub(u64::from(cd.offset));
+            match self.budget.checked_sub(used) {
+                Some(left) => self.budget = left,
+                None => {
+                    self.next = self.count;
+                    return Some(Err(DexError::BadClassData {
+                        offset: cd.offset,
+                        reason: "class data decoded so far exceeds four times the file size (shared class_data_item); the remaining classes are skipped",
+                    }));
+                }
+            }
+        }
+        Some(class)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = self.count.saturating_sub(self.next) as usize;
-        (n, Some(n))
+        (0, Some(n))
     }
 }
-
-impl ExactSizeIterator for Classes<'_, '_> {}
 
 /// See: <https://source.android.com/docs/core/runtime/dex-format#class-def-item>
 fn read_class<'a>(dex: &Dex<'a>, index: u32) -> Result<ClassDef<'a>, DexError> {

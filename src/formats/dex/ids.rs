@@ -57,10 +57,16 @@ impl<'a> Pools<'a> {
         let window = n.saturating_mul(3).saturating_add(1);
         let rest = self.data.get(start..).ok_or_else(bad_off)?;
         let rest = rest.get(..window.min(rest.len())).unwrap_or(rest);
-        match rest.iter().position(|&b| b == 0) {
-            Some(n) => rest.get(..n).ok_or_else(bad_off),
-            None => Err(DexError::BadString { offset: off, utf16_size }),
+        // `contains` is core's word-at-a-time memchr; find the chunk first.
+        let mut base = 0;
+        for chunk in rest.chunks(256) {
+            if chunk.contains(&0) {
+                let n = base + chunk.iter().position(|&b| b == 0).unwrap_or(0);
+                return rest.get(..n).ok_or_else(bad_off);
+            }
+            base += chunk.len();
         }
+        Err(DexError::BadString { offset: off, utf16_size })
     }
 
     /// See: <https://source.android.com/docs/core/runtime/dex-format#type-id-item>
