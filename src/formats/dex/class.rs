@@ -1,7 +1,20 @@
 //! `class_def_item` and `class_data_item`.
 
 use super::{Dex, DexError, FieldIdx, MethodIdx, StringIdx, TypeIdx, NO_INDEX};
-use crate::formats::read::{u32_at, Reader};
+use crate::formats::read::{u32_at, OutOfBounds, Reader};
+
+/// `uleb128` with a fast path for the one-byte values that make up most of
+/// a `class_data_item`.
+#[inline]
+fn uleb(r: &mut Reader<'_>) -> Result<u32, OutOfBounds> {
+    match r.data().get(r.pos()) {
+        Some(&b) if b < 0x80 => {
+            r.seek(r.pos() + 1);
+            Ok(u32::from(b))
+        }
+        _ => r.uleb128(),
+    }
+}
 
 /// Size of a `class_def_item`.
 const CLASS_DEF_SIZE: usize = 32;
@@ -75,6 +88,7 @@ pub struct ClassData<'a> {
     data: &'a [u8],
     fields_pos: usize,
     methods_pos: usize,
+    end: usize,
 }
 
 impl<'a> ClassData<'a> {
@@ -174,7 +188,7 @@ impl<'a> Lists<'a> {
             self.idx = 0;
         }
         let in_first = self.done < self.first;
-        let diff = self.r.uleb128().ok()?;
+        let diff = uleb(&mut self.r).ok()?;
         self.idx = self.idx.checked_add(diff)?;
         self.done += 1;
         Some((self.idx, in_first))
@@ -200,7 +214,7 @@ impl Iterator for EncodedFields<'_> {
 
     fn next(&mut self) -> Option<EncodedField> {
         let (idx, first) = self.0.next_idx()?;
-        let access_flags = self.0.r.uleb128().ok()?;
+        let access_flags = uleb(&mut self.0.r).ok()?;
         let kind = if first { FieldKind::Static } else { FieldKind::Instance };
         Some(EncodedField { field: FieldIdx(idx), access_flags, kind })
     }
@@ -225,8 +239,8 @@ impl Iterator for EncodedMethods<'_> {
 
     fn next(&mut self) -> Option<EncodedMethod> {
         let (idx, first) = self.0.next_idx()?;
-        let access_flags = self.0.r.uleb128().ok()?;
-        let code_off = self.0.r.uleb128().ok()?;
+        let access_flags = uleb(&mut self.0.r).ok()?;
+        let code_off = uleb(&mut self.0.r).ok()?;
         let kind = if first { MethodKind::Direct } else { MethodKind::Virtual };
         Some(EncodedMethod { method: MethodIdx(idx), access_flags, code_off, kind })
     }
@@ -247,7 +261,7 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     let mut r = Reader::at(data, off as usize);
     let mut head = [0u32; 4];
     for h in &mut head {
-        *h = r.uleb128().map_err(|_| bad("its sizes run past the end"))?;
+        *h = uleb(&mut r).map_err(|_| bad("its sizes run past the end"))?;
     }
     let [sf, inf, dm, vm] = head;
     // An encoded_field takes at least 2 bytes, an encoded_method 3.
@@ -259,8 +273,8 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     for n in [sf, inf] {
         let mut idx = 0u32;
         for _ in 0..n {
-            let diff = r.uleb128().map_err(|_| bad("an encoded_field runs past the end"))?;
-            r.uleb128().map_err(|_| bad("an encoded_field runs past the end"))?;
+            let diff = uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
+            uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
             idx = idx.checked_add(diff).ok_or(bad("a field index overflows 32 bits"))?;
         }
     }
@@ -268,9 +282,9 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     for n in [dm, vm] {
         let mut idx = 0u32;
         for _ in 0..n {
-            let diff = r.uleb128().map_err(|_| bad("an encoded_method runs past the end"))?;
-            r.uleb128().map_err(|_| bad("an encoded_method runs past the end"))?;
-            r.uleb128().map_err(|_| bad("an encoded_method runs past the end"))?;
+            let diff = uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
             idx = idx.checked_add(diff).ok_or(bad("a method index overflows 32 bits"))?;
         }
     }
@@ -283,20 +297,40 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
         data,
         fields_pos,
         methods_pos,
+        end: r.pos(),
     })
 }
 
 /// Iterator over a DEX's class definitions; see [`Dex::classes`].
+///
+/// Decoding is budgeted: class data decoded over the whole walk may not
+/// exceed [`work_budget`] bytes, which only class definitions sharing
+/// or overlapping their `class_data_item`s can reach (ART refuses those).
+/// Past the budget the iterator yields one error and ends.
 #[derive(Debug, Clone)]
 pub struct Classes<'d, 'a> {
     dex: &'d Dex<'a>,
     next: u32,
     count: u32,
+    budget: u64,
+}
+
+/// Bytes of class data or instructions one walk may decode: four times the
+/// file plus 1 MiB. Each item is decoded once in a well-formed file, so only
+/// items shared between many classes or methods (a decompression-bomb
+/// pattern) reach it.
+pub(super) fn work_budget(len: usize) -> u64 {
+    (len as u64).saturating_mul(4).saturating_add(1 << 20)
 }
 
 impl<'d, 'a> Classes<'d, 'a> {
     pub(super) fn new(dex: &'d Dex<'a>) -> Self {
-        Classes { dex, next: 0, count: (dex.class_defs.len() / CLASS_DEF_SIZE) as u32 }
+        Classes {
+            dex,
+            next: 0,
+            count: (dex.class_defs.len() / CLASS_DEF_SIZE) as u32,
+            budget: work_budget(dex.data().len()),
+        }
     }
 }
 
@@ -309,16 +343,28 @@ impl<'a> Iterator for Classes<'_, 'a> {
         }
         let index = self.next;
         self.next += 1;
-        Some(read_class(self.dex, index))
+        let class = read_class(self.dex, index);
+        if let Ok(ClassDef { class_data: Some(cd), .. }) = &class {
+            let used = (cd.end as u64).saturating_sub(u64::from(cd.offset));
+            match self.budget.checked_sub(used) {
+                Some(left) => self.budget = left,
+                None => {
+                    self.next = self.count;
+                    return Some(Err(DexError::BadClassData {
+                        offset: cd.offset,
+                        reason: "class data decoded so far exceeds four times the file size (shared class_data_item); the remaining classes are skipped",
+                    }));
+                }
+            }
+        }
+        Some(class)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = self.count.saturating_sub(self.next) as usize;
-        (n, Some(n))
+        (0, Some(n))
     }
 }
-
-impl ExactSizeIterator for Classes<'_, '_> {}
 
 /// See: <https://source.android.com/docs/core/runtime/dex-format#class-def-item>
 fn read_class<'a>(dex: &Dex<'a>, index: u32) -> Result<ClassDef<'a>, DexError> {

@@ -197,9 +197,7 @@ const K_CUSTOM: u8 = 12;
 /// Opcode → `kind << 4 | length in code units`; length 0 marks an unused
 /// opcode. Lengths from the instruction formats: 10x 12x 11n 11x 10t = 1;
 /// 20t 22x 21t 21s 21h 21c 23x 22b 22t 22s 22c = 2; 30t 32x 31i 31t 31c
-/// 35c 3rc = 3; 45cc 4rcc = 4; 51l = 5. (A dense `match` on a byte
-/// compiles to a lookup table.)
-#[inline]
+/// 35c 3rc = 3; 45cc 4rcc = 4; 51l = 5. Tabulated in [`OPCODES`].
 const fn opcode_info(op: u8) -> u8 {
     match op {
         0x00 | 0x01 => 1,       // nop (payloads are handled apart), move
@@ -251,6 +249,21 @@ const fn opcode_info(op: u8) -> u8 {
         _ => 0,
     }
 }
+
+/// [`opcode_info`] for every byte: one load per instruction instead of the
+/// jump table a `match` compiles to.
+// Evaluated at compile time: an out-of-range index would fail the build,
+// it cannot panic at run time.
+#[allow(clippy::indexing_slicing)]
+static OPCODES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = opcode_info(i as u8);
+        i += 1;
+    }
+    t
+};
 
 /// Iterator over the [`CodeRef`]s of one method's instructions.
 ///
@@ -317,7 +330,7 @@ impl Iterator for CodeRefs<'_> {
                 return None;
             };
             let op = (unit & 0xff) as u8;
-            let info = opcode_info(op);
+            let info = OPCODES.get(usize::from(op)).copied().unwrap_or(0);
             let mut len = usize::from(info & 0x0f);
             if len == 0 {
                 return self.fail(unit, "unused opcode");

@@ -28,26 +28,49 @@ fn entry(table: &[u8], size: usize, idx: u32, kind: &'static str) -> Result<usiz
 
 impl<'a> Pools<'a> {
     /// See: <https://source.android.com/docs/core/runtime/dex-format#string-data-item>
+    #[inline]
     pub(super) fn string(&self, idx: StringIdx) -> Result<&'a [u8], DexError> {
         let at = entry(self.string_ids, 4, idx.0, "string")?;
         let off = u32_at(self.string_ids, at).map_err(|_| DexError::BadIndex { kind: "string", index: idx.0, len: 0 })?;
         let len = self.data.len();
         let bad_off = || DexError::BadOffset { structure: "string_data_item", offset: off, len };
-        let mut r = Reader::at(self.data, off as usize);
-        let utf16_size = r.uleb128().map_err(|_| bad_off())?;
-        let start = r.pos();
+        let (utf16_size, start) = match self.data.get(off as usize) {
+            // One-byte uleb128: strings shorter than 128 units, nearly all.
+            Some(&b) if b < 0x80 => (u32::from(b), off as usize + 1),
+            Some(_) => {
+                let mut r = Reader::at(self.data, off as usize);
+                (r.uleb128().map_err(|_| bad_off())?, r.pos())
+            }
+            None => return Err(bad_off()),
+        };
+        let n = utf16_size as usize;
+        // ASCII fast path. MUTF-8 has no zero byte inside a string (ART's
+        // verifier refuses one), and each unit takes at least one byte, so
+        // a NUL right after `utf16_size` bytes means one byte per unit.
+        if self.data.get(start.saturating_add(n)) == Some(&0) {
+            if let Some(s) = self.data.get(start..start + n) {
+                return Ok(s);
+            }
+        }
         // Each UTF-16 unit takes 1 to 3 bytes of MUTF-8, so the NUL is at
         // most 3 * utf16_size bytes in: never scan further than that.
-        let window = (utf16_size as usize).saturating_mul(3).saturating_add(1);
+        let window = n.saturating_mul(3).saturating_add(1);
         let rest = self.data.get(start..).ok_or_else(bad_off)?;
         let rest = rest.get(..window.min(rest.len())).unwrap_or(rest);
-        match rest.iter().position(|&b| b == 0) {
-            Some(n) => rest.get(..n).ok_or_else(bad_off),
-            None => Err(DexError::BadString { offset: off, utf16_size }),
+        // `contains` is core's word-at-a-time memchr; find the chunk first.
+        let mut base = 0;
+        for chunk in rest.chunks(256) {
+            if chunk.contains(&0) {
+                let n = base + chunk.iter().position(|&b| b == 0).unwrap_or(0);
+                return rest.get(..n).ok_or_else(bad_off);
+            }
+            base += chunk.len();
         }
+        Err(DexError::BadString { offset: off, utf16_size })
     }
 
     /// See: <https://source.android.com/docs/core/runtime/dex-format#type-id-item>
+    #[inline]
     pub(super) fn type_descriptor(&self, idx: TypeIdx) -> Result<&'a [u8], DexError> {
         let at = entry(self.type_ids, 4, idx.0, "type")?;
         let s = u32_at(self.type_ids, at).map_err(|_| DexError::BadIndex { kind: "type", index: idx.0, len: 0 })?;
@@ -154,7 +177,9 @@ pub(super) fn proto<'a>(pools: &Pools<'a>, proto_ids: &'a [u8], idx: ProtoIdx) -
     })
 }
 
-/// A resolved `method_id_item`.
+/// A resolved `method_id_item`: class and name are resolved, the
+/// prototype on demand ([`MethodRef::proto`]), since matching a call
+/// against a list of APIs rarely needs it.
 ///
 /// See: <https://source.android.com/docs/core/runtime/dex-format#method-id-item>
 #[derive(Clone, Copy)]
@@ -169,8 +194,32 @@ pub struct MethodRef<'a> {
     pub class: &'a [u8],
     /// Method name (MUTF-8), e.g. `getDeviceId`.
     pub name: &'a [u8],
-    /// Prototype.
-    pub proto: Proto<'a>,
+    pools: Pools<'a>,
+    proto_ids: &'a [u8],
+}
+
+impl<'a> MethodRef<'a> {
+    /// The prototype: shorty, return type and parameter types.
+    pub fn proto(&self) -> Result<Proto<'a>, DexError> {
+        proto(&self.pools, self.proto_ids, self.proto_idx)
+    }
+
+    /// `Lclass;.name:(params)ret`, as `dexdump` prints a method reference.
+    pub fn to_dexdump(&self) -> String {
+        format!("{}.{}:{}", mutf8::decode(self.class), mutf8::decode(self.name), ProtoText(self.proto()))
+    }
+}
+
+/// A prototype, or `(?)?` when it does not resolve.
+struct ProtoText<'a>(Result<Proto<'a>, DexError>);
+
+impl fmt::Display for ProtoText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Ok(p) => p.fmt(f),
+            Err(_) => f.write_str("(?)?"),
+        }
+    }
 }
 
 impl fmt::Debug for MethodRef<'_> {
@@ -179,21 +228,16 @@ impl fmt::Debug for MethodRef<'_> {
     }
 }
 
-/// Writes `Lclass;->name(params)ret`, as smali does.
+/// Writes `Lclass;->name(params)ret`, as smali does (`(?)?` for a
+/// prototype that does not resolve).
 impl fmt::Display for MethodRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}->{}{}", mutf8::decode(self.class), mutf8::decode(self.name), self.proto)
-    }
-}
-
-impl MethodRef<'_> {
-    /// `Lclass;.name:(params)ret`, as `dexdump` prints a method reference.
-    pub fn to_dexdump(&self) -> String {
-        format!("{}.{}:{}", mutf8::decode(self.class), mutf8::decode(self.name), self.proto)
+        write!(f, "{}->{}{}", mutf8::decode(self.class), mutf8::decode(self.name), ProtoText(self.proto()))
     }
 }
 
 /// See: <https://source.android.com/docs/core/runtime/dex-format#method-id-item>
+#[inline]
 pub(super) fn method_ref<'a>(
     pools: &Pools<'a>,
     proto_ids: &'a [u8],
@@ -211,7 +255,8 @@ pub(super) fn method_ref<'a>(
         name_idx,
         class: pools.type_descriptor(class_idx)?,
         name: pools.string(name_idx)?,
-        proto: proto(pools, proto_ids, proto_idx)?,
+        pools: *pools,
+        proto_ids,
     })
 }
 

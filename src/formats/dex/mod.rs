@@ -39,9 +39,10 @@
 //! | `dex-bad-map` | `map_off` missing or the map list out of bounds |
 //! | `dex-map-mismatch` | the map list disagrees with the header about an id table |
 //! | `dex-bad-index`, `dex-bad-offset`, `dex-bad-string` | a reference inside a class or method cannot be resolved (from [`DexError::anomaly_code`]) |
-//! | `dex-bad-class-data` | a `class_data_item` that does not decode; the class is skipped |
+//! | `dex-bad-class-data` | a `class_data_item` that does not decode; the class is skipped (also: class data decoded exceeds four times the file size, the remaining classes are skipped) |
 //! | `dex-bad-code-item` | a `code_item` out of bounds or inconsistent; the method is skipped |
 //! | `dex-bad-instruction` | an unused opcode or an instruction cut short; the rest of the method is skipped |
+//! | `dex-walk-budget-exceeded` | instructions walked exceed four times the file size (`code_item`s shared between methods); the walk stops |
 //! | `dex-anomalies-truncated` | more than 256 anomalies in one walk; the rest were counted only |
 //!
 //! ```no_run
@@ -58,6 +59,16 @@
 //! # let _ = anomalies;
 //! # Ok(()) }
 //! ```
+//!
+//! Cost model: [`Dex::parse`] is linear in the table sizes plus one
+//! Adler-32 pass; [`Dex::classes`] and [`Dex::for_each_code_ref`] are linear
+//! in the file (budgeted against items shared between classes or methods).
+//! Resolving one reference costs the length of the strings involved (one
+//! byte read for an ASCII string, a scan up to its NUL otherwise). In a file
+//! ART accepts every string has its own `string_data_item`, so resolving
+//! each index once is linear; a crafted file can point thousands of ids at
+//! one huge name, so callers should resolve each distinct index once and
+//! cache by index rather than re-resolve per call site.
 //!
 //! Specification: <https://source.android.com/docs/core/runtime/dex-format>
 //! and <https://source.android.com/docs/core/runtime/dalvik-bytecode>.
@@ -457,12 +468,21 @@ impl<'a> Dex<'a> {
     /// its code makes. Classes, methods and instructions that fail to
     /// decode are skipped and returned as anomalies (at most
     /// [`MAX_ANOMALIES`], then a count).
+    ///
+    /// The walk is linear in the file size: it stops with
+    /// `dex-walk-budget-exceeded` once the instructions walked exceed four
+    /// times the file plus 1 MiB, which only `code_item`s shared between
+    /// many methods can cause. Resolving a reference costs the length of
+    /// the names involved, so a caller that resolves should do it once per
+    /// distinct index (a crafted file can point every call at one huge
+    /// name).
     pub fn for_each_code_ref<F>(&self, mut f: F) -> Vec<Anomaly>
     where
         F: FnMut(&ClassDef<'a>, &EncodedMethod, CodeRef),
     {
         let mut sink = AnomalySink::default();
-        for class in self.classes() {
+        let mut budget = class::work_budget(self.pools.data.len());
+        'classes: for class in self.classes() {
             let class = match class {
                 Ok(c) => c,
                 Err(e) => {
@@ -481,6 +501,17 @@ impl<'a> Dex<'a> {
                         continue;
                     }
                 };
+                match budget.checked_sub(code.insns.len() as u64) {
+                    Some(left) => budget = left,
+                    None => {
+                        sink.push(Anomaly::new(
+                            "dex-walk-budget-exceeded",
+                            Some(u64::from(code.offset)),
+                            "instructions walked so far exceed four times the file size (code_items shared between methods); the rest of the file is not walked",
+                        ));
+                        break 'classes;
+                    }
+                }
                 for r in code.refs() {
                     match r {
                         Ok(r) => f(&class, &method, r),

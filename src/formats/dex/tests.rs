@@ -58,10 +58,10 @@ fn fixture_parses_cleanly() {
     let m = dex.method_ref(MethodIdx(s.get_device_id)).unwrap();
     assert_eq!(m.to_string(), "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;");
     assert_eq!(m.to_dexdump(), "Landroid/telephony/TelephonyManager;.getDeviceId:()Ljava/lang/String;");
-    assert_eq!(m.proto.shorty, b"L");
+    assert_eq!(m.proto().unwrap().shorty, b"L");
     let h = dex.method_ref(MethodIdx(s.helper)).unwrap();
     assert_eq!(h.to_string(), "Lcom/example/Kid;->helper(Ljava/lang/String;I)V");
-    assert_eq!(h.proto.parameters.len(), 2);
+    assert_eq!(h.proto().unwrap().parameters.len(), 2);
     assert_eq!(dex.field_ref(FieldIdx(s.serial)).unwrap().to_string(), "Landroid/os/Build;->SERIAL:Ljava/lang/String;");
     assert_eq!(dex.string_lossy(StringIdx(s.url + 1)).unwrap(), "\u{1F600} emoji");
     let _ = s.init;
@@ -528,6 +528,62 @@ fn anomalies_are_capped() {
     assert_eq!(a.len(), MAX_ANOMALIES + 1);
     assert_eq!(a.last().unwrap().code, "dex-anomalies-truncated");
     assert!(a.last().unwrap().detail.starts_with("44 more"));
+}
+
+/// `n` classes; the first has `methods` methods (with `insns` code units of
+/// `nop` each if `with_code`), every other class_def is patched to share
+/// the first one's class_data_item.
+fn shared_class_data(n: usize, methods: u32, insns: usize, with_code: bool) -> Vec<u8> {
+    let mut b = Builder::default();
+    let obj = b.ty("Ljava/lang/Object;");
+    let v = b.proto("V", "V", &[]);
+    let mut ms = Vec::new();
+    for i in 0..methods {
+        let m = b.method("LC0;", &format!("m{i}"), v);
+        let code = with_code.then(|| Code { registers: 1, ins: 0, outs: 0, insns: vec![0; insns] });
+        ms.push(Method { method_idx: m, access_flags: 1, code });
+    }
+    for i in 0..n {
+        let t = b.ty(&format!("LC{i};"));
+        let virtual_ = if i == 0 { std::mem::take(&mut ms) } else { vec![] };
+        b.classes.push(Class {
+            class_idx: u32::from(t),
+            superclass_idx: u32::from(obj),
+            static_fields: vec![],
+            instance_fields: vec![],
+            direct: vec![],
+            virtual_,
+        });
+    }
+    let mut d = b.build();
+    let first = u32::from_le_bytes(d[class_def_field(&d, 0, 6)..][..4].try_into().unwrap());
+    for i in 1..n {
+        let at = class_def_field(&d, i, 6);
+        d[at..at + 4].copy_from_slice(&first.to_le_bytes());
+    }
+    super::fixture::fix_checksum(&mut d);
+    d
+}
+
+#[test]
+fn shared_class_data_is_budgeted() {
+    let d = shared_class_data(2000, 3000, 0, false);
+    let dex = Dex::parse(&d).unwrap().value;
+    let items: Vec<_> = dex.classes().collect();
+    assert!(items.len() < 2000, "{}", items.len());
+    assert!(items[..items.len() - 1].iter().all(|c| c.is_ok()));
+    let last = items.last().unwrap().as_ref().unwrap_err();
+    assert!(matches!(last, DexError::BadClassData { .. }), "{last}");
+    assert_eq!(last.anomaly_code(), "dex-bad-class-data");
+}
+
+#[test]
+fn shared_code_items_are_budgeted() {
+    let d = shared_class_data(3000, 1, 5000, true);
+    let dex = Dex::parse(&d).unwrap().value;
+    let mut walked = 0;
+    let anomalies = dex.for_each_code_ref(|_, _, _| walked += 1);
+    assert_eq!(codes(&anomalies), vec!["dex-walk-budget-exceeded"]);
 }
 
 // ---- robustness -----------------------------------------------------------
