@@ -51,7 +51,9 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use goblin::container::{Container, Ctx, Endian};
 use goblin::elf::dynamic::{Dyn, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMTAB};
@@ -980,7 +982,9 @@ impl<'a> Reader<'a> {
 #[derive(Default)]
 struct Extractor {
     out: Vec<String>,
-    seen: HashSet<String>,
+    /// Hash of each kept string → its indices in `out`: deduplication
+    /// without a second copy of every string.
+    seen: HashMap<u64, Vec<usize>>,
     scanned: usize,
     capped: Vec<&'static str>,
 }
@@ -1038,14 +1042,17 @@ impl Extractor {
                 self.capped.push("long strings cut at 4096 bytes");
             }
         }
-        if self.seen.contains(s) {
+        let mut h = DefaultHasher::new();
+        s.hash(&mut h);
+        let bucket = self.seen.entry(h.finish()).or_default();
+        if bucket.iter().any(|&i| self.out.get(i).is_some_and(|o| o == s)) {
             return true;
         }
         if self.out.len() >= MAX_STRINGS {
             self.capped.push("20000 strings kept");
             return false;
         }
-        self.seen.insert(s.to_string());
+        bucket.push(self.out.len());
         self.out.push(s.to_string());
         true
     }
@@ -1436,7 +1443,9 @@ mod tests {
             }
             let mut seed = 0x9e37_79b9_7f4a_7c15u64;
             for off in 0..base.len() {
-                for v in [0x00u8, 0xff, 0x80, 0x7f] {
+                // The complement, and zero (or 0x80 where it already is).
+                let b = base[off];
+                for v in [!b, if b == 0 { 0x80 } else { 0 }] {
                     let mut d = base.to_vec();
                     d[off] = v;
                     let _ = read_native_lib(&d);
