@@ -34,13 +34,18 @@
 //! | `elf-no-dynamic` | no `PT_DYNAMIC` segment nor `.dynamic` section: no imports or exports can be listed |
 //! | `elf-dynamic-out-of-bounds` | the dynamic array cannot be read |
 //! | `elf-bad-address` | a `DT_*` address maps to no byte of the file |
+//! | `elf-dynamic-too-long` | the dynamic array has more than [`MAX_DYNAMIC_ENTRIES`] entries; the rest is ignored |
 //! | `elf-dynstr-out-of-bounds` | `DT_STRTAB`/`DT_STRSZ` run past the end of the file (truncated) |
 //! | `elf-bad-string-offset` | a name's offset lies outside the dynamic string table |
+//! | `elf-long-name` | a `DT_SONAME`/`DT_NEEDED` name longer than [`MAX_NAME_BYTES`] was cut |
+//! | `elf-needed-capped` | more than [`MAX_NEEDED`] `DT_NEEDED` entries; the rest are not listed |
 //! | `elf-dynsym-count-unknown` | neither `.dynsym` nor a hash table says how many symbols there are |
 //! | `elf-dynsym-out-of-bounds` | the dynamic symbol table runs past the end of the file (truncated) |
-//! | `elf-jni-name-undecodable` | an exported `Java_*` symbol is not a valid JNI mangled name |
+//! | `elf-jni-name-undecodable` | exported `Java_*` symbols that are not valid JNI mangled names (counted, one example) |
+//! | `elf-jni-exports-capped` | more than [`MAX_JNI_EXPORTS`] `Java_*` exports; the rest are not listed |
 //! | `elf-strings-capped` | string extraction stopped at a limit ([`MAX_STRINGS`], [`MAX_STRING_BYTES`], [`MAX_STRING_SCAN`]) |
 //! | `elf-upx` | UPX marks found (`packed = "upx"`) |
+//! | `elf-anomalies-truncated` | more than [`MAX_ANOMALIES`] anomalies; the rest were not recorded |
 //!
 //! ```no_run
 //! # fn f(bytes: &[u8]) -> Result<(), humiao::formats::elf::ElfError> {
@@ -51,7 +56,9 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use goblin::container::{Container, Ctx, Endian};
 use goblin::elf::dynamic::{Dyn, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMTAB};
@@ -75,6 +82,20 @@ pub const MAX_STRING_BYTES: usize = 4096;
 pub const MAX_STRING_SCAN: usize = 64 << 20;
 /// Shortest string kept, in characters.
 pub const MIN_STRING_CHARS: usize = 6;
+/// `DT_SONAME`/`DT_NEEDED` names are cut at this many bytes.
+pub const MAX_NAME_BYTES: usize = 4096;
+/// At most this many `DT_NEEDED` entries are kept.
+pub const MAX_NEEDED: usize = 1024;
+/// At most this many `Java_*` exports are kept; longer symbols than
+/// [`MAX_JNI_SYMBOL_BYTES`] are not decoded.
+pub const MAX_JNI_EXPORTS: usize = 20_000;
+/// Longest `Java_*` symbol decoded.
+pub const MAX_JNI_SYMBOL_BYTES: usize = 1024;
+/// The dynamic array is read up to this many entries (real ones have
+/// tens).
+pub const MAX_DYNAMIC_ENTRIES: u64 = 65_536;
+/// At most this many anomalies are recorded per library.
+pub const MAX_ANOMALIES: usize = 64;
 
 /// Imported functions worth reporting, with the reason. A library that
 /// imports one of these *can* do the thing; it is a lead, not a finding.
@@ -331,11 +352,18 @@ fn range(data: &[u8], off: u64, len: u64) -> Option<&[u8]> {
     data.get(start..end)
 }
 
-/// The NUL-terminated name at `off` inside a string table, lossily decoded.
-fn cstr(table: &[u8], off: u64) -> Option<String> {
+/// The NUL-terminated name at `off` inside a string table, borrowed: a
+/// forged table can make every name as long as the table, so names are only
+/// copied (and capped) once they are kept.
+fn cstr(table: &[u8], off: u64) -> Option<&[u8]> {
     let rest = table.get(usize::try_from(off).ok()?..)?;
     let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-    Some(String::from_utf8_lossy(rest.get(..end).unwrap_or(rest)).into_owned())
+    rest.get(..end)
+}
+
+/// Lossy UTF-8 of at most `max` bytes of `b`.
+fn lossy(b: &[u8], max: usize) -> String {
+    String::from_utf8_lossy(b.get(..max).unwrap_or(b)).into_owned()
 }
 
 fn machine_name(e_machine: u16, is_64: bool) -> String {
@@ -370,7 +398,15 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn note(&mut self, code: &'static str, offset: Option<u64>, detail: impl Into<String>) {
-        self.anomalies.push(Anomaly::new(code, offset, detail));
+        match self.anomalies.len() {
+            n if n < MAX_ANOMALIES => self.anomalies.push(Anomaly::new(code, offset, detail)),
+            n if n == MAX_ANOMALIES => self.anomalies.push(Anomaly::new(
+                "elf-anomalies-truncated",
+                None,
+                format!("more than {MAX_ANOMALIES} anomalies; the rest were not recorded"),
+            )),
+            _ => {}
+        }
     }
 
     fn read(&mut self, hdr: &Header) -> NativeLib {
@@ -400,7 +436,17 @@ impl<'a> Reader<'a> {
         let info = dyns.as_deref().map(|d| self.dyn_info(d, &phdrs, &sections));
         if let Some(info) = &info {
             lib.soname = info.soname.and_then(|off| self.name(info.strtab, off, "DT_SONAME"));
-            let needed = info.needed.clone();
+            if info.needed.len() > MAX_NEEDED {
+                self.note(
+                    "elf-needed-capped",
+                    None,
+                    format!(
+                        "{} DT_NEEDED entries; the first {MAX_NEEDED} are kept",
+                        info.needed.len()
+                    ),
+                );
+            }
+            let needed: Vec<u64> = info.needed.iter().take(MAX_NEEDED).copied().collect();
             lib.needed = needed
                 .into_iter()
                 .filter_map(|off| self.name(info.strtab, off, "DT_NEEDED"))
@@ -541,7 +587,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Section names (empty strings when there is no usable `.shstrtab`).
-    fn section_names(&mut self, hdr: &Header, sections: &[SectionHeader]) -> Vec<String> {
+    fn section_names(&mut self, hdr: &Header, sections: &[SectionHeader]) -> Vec<&'a [u8]> {
         if sections.is_empty() {
             return Vec::new();
         }
@@ -561,7 +607,7 @@ impl<'a> Reader<'a> {
                 None,
                 format!("e_shstrndx {idx} names no string table"),
             );
-            return vec![String::new(); sections.len()];
+            return vec![&[][..]; sections.len()];
         };
         sections
             .iter()
@@ -571,7 +617,7 @@ impl<'a> Reader<'a> {
 
     /// UPX puts `UPX!` right after the program headers and in its trailer;
     /// PE-style `UPX0`/`UPX1` section names appear in some variants.
-    fn upx(&mut self, sections: &[SectionHeader], names: &[String]) -> Option<String> {
+    fn upx(&mut self, sections: &[SectionHeader], names: &[&[u8]]) -> Option<String> {
         let head = self.data.get(..self.data.len().min(4096)).unwrap_or_default();
         let tail = self
             .data
@@ -589,8 +635,8 @@ impl<'a> Reader<'a> {
             names
                 .iter()
                 .zip(sections)
-                .find(|(n, _)| matches!(n.as_str(), "UPX0" | "UPX1" | ".upx"))
-                .map(|(n, s)| (s.sh_offset, format!("section `{n}`")))
+                .find(|(n, _)| matches!(**n, b"UPX0" | b"UPX1" | b".upx"))
+                .map(|(n, s)| (s.sh_offset, format!("section `{}`", lossy(n, 16))))
         };
         let (off, why) = found?;
         self.note("elf-upx", Some(off), format!("packed with UPX: {why}"));
@@ -629,6 +675,18 @@ impl<'a> Reader<'a> {
                 ),
             );
             seg.p_filesz = avail as u64;
+        }
+        let ent = Dyn::size(self.ctx.container) as u64;
+        if seg.p_filesz / ent > MAX_DYNAMIC_ENTRIES {
+            self.note(
+                "elf-dynamic-too-long",
+                Some(seg.p_offset),
+                format!(
+                    "dynamic array of {} entries; the first {MAX_DYNAMIC_ENTRIES} are read",
+                    seg.p_filesz / ent
+                ),
+            );
+            seg.p_filesz = MAX_DYNAMIC_ENTRIES * ent;
         }
         match Dynamic::parse(self.data, std::slice::from_ref(&seg), self.ctx) {
             Ok(Some(d)) => Some(d.dyns),
@@ -711,8 +769,7 @@ impl<'a> Reader<'a> {
     }
 
     fn name(&mut self, table: &[u8], off: u64, what: &str) -> Option<String> {
-        let n = cstr(table, off);
-        if n.is_none() {
+        let Some(n) = cstr(table, off) else {
             self.note(
                 "elf-bad-string-offset",
                 None,
@@ -721,8 +778,16 @@ impl<'a> Reader<'a> {
                     table.len()
                 ),
             );
+            return None;
+        };
+        if n.len() > MAX_NAME_BYTES {
+            self.note(
+                "elf-long-name",
+                None,
+                format!("{what} name of {} bytes cut to {MAX_NAME_BYTES}", n.len()),
+            );
         }
-        n
+        Some(lossy(n, MAX_NAME_BYTES))
     }
 
     /// The dynamic symbol table: the `.dynsym` section when it is the one
@@ -837,9 +902,11 @@ impl<'a> Reader<'a> {
                 return;
             }
         };
-        let interesting: HashSet<&str> = IMPORTS_OF_INTEREST.iter().map(|(n, _)| *n).collect();
-        let mut imports = Vec::new();
-        let mut bad_names = 0usize;
+        let interesting: HashMap<&[u8], &'static str> =
+            IMPORTS_OF_INTEREST.iter().map(|(n, _)| (n.as_bytes(), *n)).collect();
+        let mut imports = BTreeSet::new();
+        let (mut bad_names, mut undecodable, mut capped) = (0usize, 0usize, 0usize);
+        let mut example = None;
         for sym in syms.iter() {
             let bind = sym.st_bind();
             if !matches!(bind, STB_GLOBAL | STB_WEAK | STB_GNU_UNIQUE) || sym.st_name == 0 {
@@ -850,24 +917,31 @@ impl<'a> Reader<'a> {
                 continue;
             };
             if sym.st_shndx == 0 {
-                if interesting.contains(name.as_str()) {
-                    imports.push(name);
+                if let Some(n) = interesting.get(name) {
+                    imports.insert(*n);
                 }
                 continue;
             }
             if !matches!(sym.st_visibility(), STV_DEFAULT | STV_PROTECTED) {
                 continue;
             }
-            if name == "JNI_OnLoad" {
+            if name == b"JNI_OnLoad" {
                 lib.has_jni_onload = true;
-            } else if name.starts_with("Java_") {
-                match demangle_jni(&name) {
+            } else if name.starts_with(b"Java_") {
+                if lib.jni_exports.len() >= MAX_JNI_EXPORTS {
+                    capped += 1;
+                    continue;
+                }
+                let decoded = Some(name)
+                    .filter(|n| n.len() <= MAX_JNI_SYMBOL_BYTES)
+                    .and_then(|n| std::str::from_utf8(n).ok())
+                    .and_then(demangle_jni);
+                match decoded {
                     Some(e) => lib.jni_exports.push(e),
-                    None => self.note(
-                        "elf-jni-name-undecodable",
-                        None,
-                        format!("exported `{name}` is not a valid JNI mangled name"),
-                    ),
+                    None => {
+                        undecodable += 1;
+                        example.get_or_insert_with(|| lossy(name, 200));
+                    }
                 }
             }
         }
@@ -881,9 +955,24 @@ impl<'a> Reader<'a> {
                 ),
             );
         }
-        imports.sort();
-        imports.dedup();
-        lib.imports_of_interest = imports;
+        if let Some(example) = example {
+            self.note(
+                "elf-jni-name-undecodable",
+                None,
+                format!(
+                    "{undecodable} exported Java_* symbols are not valid JNI mangled names (or longer than \
+                     {MAX_JNI_SYMBOL_BYTES} bytes), e.g. `{example}`"
+                ),
+            );
+        }
+        if capped > 0 {
+            self.note(
+                "elf-jni-exports-capped",
+                None,
+                format!("{capped} Java_* exports beyond the first {MAX_JNI_EXPORTS} were not kept"),
+            );
+        }
+        lib.imports_of_interest = imports.into_iter().map(str::to_string).collect();
         lib.jni_exports.sort();
         lib.jni_exports.dedup();
     }
@@ -895,14 +984,14 @@ impl<'a> Reader<'a> {
         &mut self,
         phdrs: &[ProgramHeader],
         sections: &[SectionHeader],
-        names: &[String],
+        names: &[&[u8]],
         info: Option<&DynInfo<'a>>,
     ) -> Vec<&'a [u8]> {
         let data = self.data;
         let mut out = Vec::new();
         if !sections.is_empty() {
             for (s, n) in sections.iter().zip(names) {
-                if s.sh_type == SHT_NOBITS || !(n.starts_with(".rodata") || n.starts_with(".data.rel.ro")) {
+                if s.sh_type == SHT_NOBITS || !(n.starts_with(b".rodata") || n.starts_with(b".data.rel.ro")) {
                     continue;
                 }
                 match range(data, s.sh_offset, s.sh_size) {
@@ -911,8 +1000,10 @@ impl<'a> Reader<'a> {
                         "elf-section-out-of-bounds",
                         Some(s.sh_offset),
                         format!(
-                            "section `{n}` ({} bytes at {:#x}) runs past the end",
-                            s.sh_size, s.sh_offset
+                            "section `{}` ({} bytes at {:#x}) runs past the end",
+                            lossy(n, 64),
+                            s.sh_size,
+                            s.sh_offset
                         ),
                     ),
                 }
@@ -953,7 +1044,7 @@ impl<'a> Reader<'a> {
         &mut self,
         phdrs: &[ProgramHeader],
         sections: &[SectionHeader],
-        names: &[String],
+        names: &[&[u8]],
         info: Option<&DynInfo<'a>>,
     ) -> Vec<String> {
         let ranges = self.string_ranges(phdrs, sections, names, info);
@@ -980,7 +1071,9 @@ impl<'a> Reader<'a> {
 #[derive(Default)]
 struct Extractor {
     out: Vec<String>,
-    seen: HashSet<String>,
+    /// Hash of each kept string → its indices in `out`: deduplication
+    /// without a second copy of every string.
+    seen: HashMap<u64, Vec<usize>>,
     scanned: usize,
     capped: Vec<&'static str>,
 }
@@ -1038,14 +1131,17 @@ impl Extractor {
                 self.capped.push("long strings cut at 4096 bytes");
             }
         }
-        if self.seen.contains(s) {
+        let mut h = DefaultHasher::new();
+        s.hash(&mut h);
+        let bucket = self.seen.entry(h.finish()).or_default();
+        if bucket.iter().any(|&i| self.out.get(i).is_some_and(|o| o == s)) {
             return true;
         }
         if self.out.len() >= MAX_STRINGS {
             self.capped.push("20000 strings kept");
             return false;
         }
-        self.seen.insert(s.to_string());
+        bucket.push(self.out.len());
         self.out.push(s.to_string());
         true
     }
@@ -1357,6 +1453,61 @@ mod tests {
     }
 
     #[test]
+    fn caps_on_what_a_forged_file_can_make_us_keep() {
+        // A dynamic array far longer than any real one is read only so far.
+        let mut d = X86_64.to_vec();
+        d.resize(X86_64.len() + (2 << 20), 0);
+        let phoff = get_u64(&d, E_PHOFF) as usize;
+        let ph = (0..8)
+            .map(|i| phoff + i * 56)
+            .find(|&p| d[p..p + 4] == 2u32.to_le_bytes())
+            .unwrap();
+        let filesz = (d.len() - get_u64(&d, ph + 8) as usize) as u64;
+        put_u64(&mut d, ph + 32, filesz);
+        let p = read_native_lib(&d).unwrap();
+        assert_eq!(codes(&p), ["elf-dynamic-too-long"]);
+        assert_eq!(p.value.needed, ["libc.so.6"]);
+
+        // Names are borrowed until kept, then cut.
+        let mut r = Reader {
+            data: &[],
+            ctx: Ctx::new(Container::Big, Endian::Little),
+            anomalies: Vec::new(),
+        };
+        let long = vec![b'a'; MAX_NAME_BYTES + 10];
+        assert_eq!(r.name(&long, 0, "DT_NEEDED").map(|n| n.len()), Some(MAX_NAME_BYTES));
+        assert_eq!(r.name(&long, 1 << 40, "DT_NEEDED"), None);
+        assert_eq!(
+            r.anomalies.iter().map(|a| a.code).collect::<Vec<_>>(),
+            ["elf-long-name", "elf-bad-string-offset"]
+        );
+
+        // Anomalies stop at MAX_ANOMALIES, with one line saying so.
+        for _ in 0..MAX_ANOMALIES * 2 {
+            r.note("elf-bad-address", None, "x");
+        }
+        assert_eq!(r.anomalies.len(), MAX_ANOMALIES + 1);
+        assert_eq!(r.anomalies.last().map(|a| a.code), Some("elf-anomalies-truncated"));
+    }
+
+    #[test]
+    fn undecodable_jni_exports_are_counted_once() {
+        // Put a `$`, which mangling always escapes, into the overloaded
+        // export's name.
+        let mut d = X86_64.to_vec();
+        let at = d.windows(7).position(|w| w == b"send_1e").unwrap();
+        d[at + 6] = b'$';
+        let p = read_native_lib(&d).unwrap();
+        assert_eq!(codes(&p), ["elf-jni-name-undecodable"]);
+        assert!(
+            p.anomalies[0].detail.starts_with("1 exported Java_* symbols"),
+            "{}",
+            p.anomalies[0].detail
+        );
+        assert_eq!(p.value.jni_exports.len(), 1);
+    }
+
+    #[test]
     fn upx_marks() {
         let mut d = X86_64.to_vec();
         let at = 0x100;
@@ -1436,7 +1587,9 @@ mod tests {
             }
             let mut seed = 0x9e37_79b9_7f4a_7c15u64;
             for off in 0..base.len() {
-                for v in [0x00u8, 0xff, 0x80, 0x7f] {
+                // The complement, and zero (or 0x80 where it already is).
+                let b = base[off];
+                for v in [!b, if b == 0 { 0x80 } else { 0 }] {
                     let mut d = base.to_vec();
                     d[off] = v;
                     let _ = read_native_lib(&d);
