@@ -38,6 +38,10 @@ for path in apks:
                 put("arsc", z.read(info))
             elif n.startswith("META-INF/") and n.upper().endswith((".RSA", ".DSA", ".EC")):
                 put("signing", z.read(info))
+            elif n.endswith(".dex"):
+                put("dex", z.read(info))
+            elif n.endswith(".so"):
+                put("elf", z.read(info))
         except Exception:
             pass
 for t in sorted(os.listdir(out)):

@@ -365,7 +365,7 @@ fn walk(
         let site = |api: &ApiInfo, callee: String, via: &'static str| {
             let caller_method = dex
                 .method_ref(method.method)
-                .map(|m| format!("{}{}", String::from_utf8_lossy(m.name), m.proto))
+                .and_then(|m| Ok(format!("{}{}", String::from_utf8_lossy(m.name), m.proto()?)))
                 .unwrap_or_else(|_| format!("method@{}", method.method.0));
             CallSite {
                 api: api.id.clone(),
@@ -384,7 +384,7 @@ fn walk(
                 if !index.knows_class(mr.class) {
                     return;
                 }
-                let proto = mr.proto.to_string();
+                let Ok(proto) = mr.proto().map(|p| p.to_string()) else { return };
                 for api in index.lookup_method(mr.class, mr.name, Some(proto.as_bytes())) {
                     let s = site(api, mr.to_string(), "invoke");
                     pending.push((api, s, who.owner_of(class.descriptor)));
