@@ -33,6 +33,8 @@ fn every_anomaly_code_is_documented() {
         "nsc-",
         "arsc-",
         "sig-",
+        "dex-",
+        "elf-",
     ];
     let mut missing = Vec::new();
     for f in files {
