@@ -131,7 +131,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             if !opts.hash {
                 return (None, Vec::new());
             }
-            let input = c.input_bytes().map(apk::sha256_hex);
+            let input = c.input_sha256();
             let per_apk: Vec<String> = if single {
                 input.iter().cloned().collect()
             } else {

@@ -180,6 +180,34 @@ impl Container {
     pub fn input_bytes(&self) -> Option<&[u8]> {
         self.input.as_deref().map(Backing::bytes)
     }
+
+    /// SHA-256 of the input file: streamed from disk for a mapped file,
+    /// hashed in memory otherwise (`None` for a directory).
+    pub fn input_sha256(&self) -> Option<String> {
+        match self.input.as_deref()? {
+            Backing::Mapped(_) => sha256_file(&self.path).ok().or_else(|| self.input_bytes().map(sha256_hex)),
+            Backing::Owned(v) => Some(sha256_hex(v)),
+        }
+    }
+}
+
+/// Lowercase hex SHA-256 of a file, read in 1 MiB chunks rather than
+/// through the memory map, so that hashing a large APK does not make its
+/// every page resident in this process (peak RSS stays near the largest
+/// inflated entry instead of the file size).
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(buf.get(..n).unwrap_or(&[]));
+    }
+    Ok(hex(&h.finalize()))
 }
 
 /// Lowercase hex SHA-256 of `data`.

@@ -285,15 +285,19 @@ fn simple_name_is_short(descriptor: &[u8]) -> bool {
 }
 
 /// Walks one DEX image.
-fn walk(
-    apk: &str,
-    path: &str,
-    location: &'static str,
-    data: &[u8],
-    index: &ApiIndex<'_>,
-    who: &Attributor,
-    urls: &Extractor,
-) -> DexResult {
+/// What a DEX walk needs besides the bytes.
+struct WalkCtx<'c> {
+    index: ApiIndex<'c>,
+    who: &'c Attributor,
+    urls: &'c Extractor,
+    /// Descriptor prefixes (`Lcom/stub/StubApp`) of packer class patterns:
+    /// only classes under one are kept for packer matching, so memory does
+    /// not grow with the class count.
+    packer_prefixes: Vec<Vec<u8>>,
+}
+
+fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], ctx: &WalkCtx<'_>) -> DexResult {
+    let (index, who, urls) = (&ctx.index, ctx.who, ctx.urls);
     let mut file = DexFile {
         apk: apk.to_owned(),
         path: path.to_owned(),
@@ -332,7 +336,9 @@ fn walk(
     file.string_ids = counts.string_ids;
     for class in dex.classes().flatten() {
         out.classes += 1;
-        out.class_names.push(String::from_utf8_lossy(class.descriptor).into_owned());
+        if ctx.packer_prefixes.iter().any(|p| class.descriptor.starts_with(p)) {
+            out.class_names.push(String::from_utf8_lossy(class.descriptor).into_owned());
+        }
         if simple_name_is_short(class.descriptor) {
             out.short_named += 1;
         }
@@ -434,7 +440,7 @@ fn walk(
 }
 
 /// Reads one job's bytes and walks the DEX inside.
-fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor, urls: &Extractor) -> Vec<DexResult> {
+fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
     let fail = |path: String, location, msg: String| DexResult {
         file: DexFile {
             apk: job.apk.to_owned(),
@@ -464,7 +470,7 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor, urls: &Extr
         if job.location == "asset" && !is_dex(&data) {
             return Vec::new(); // a `.dex` name on something else: not code
         }
-        return vec![walk(job.apk, &job.path, job.location, &data, index, who, urls)];
+        return vec![walk(job.apk, &job.path, job.location, &data, ctx)];
     }
     // An archive under assets/: DEX inside it is loadable code.
     let Ok(inner) = Archive::parse(&data) else { return Vec::new() };
@@ -473,7 +479,7 @@ fn run_job(job: &DexJob<'_>, index: &ApiIndex<'_>, who: &Attributor, urls: &Extr
     for e in inner.entries().iter().filter(|e| e.name.to_ascii_lowercase().ends_with(".dex")) {
         let path = format!("{}!{}", job.path, e.name);
         match inner.read(e, MAX_DEX) {
-            Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, index, who, urls)),
+            Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, ctx)),
             Ok(_) => {}
             Err(err) => out.push(fail(path, "nested", err.to_string())),
         }
@@ -493,9 +499,18 @@ pub fn collect(
     more_endpoints: Vec<Occurrence>,
     application_class: Option<&str>,
 ) -> (CodeEvidence, Vec<PackerMatch>) {
-    let index = catalog.api_index();
+    let packer_prefixes = catalog
+        .packers
+        .iter()
+        .flat_map(|p| p.classes.iter())
+        .map(|c| {
+            let literal = c.pattern.split('*').next().unwrap_or("");
+            format!("L{}", literal.replace('.', "/")).into_bytes()
+        })
+        .collect();
+    let ctx = WalkCtx { index: catalog.api_index(), who, urls, packer_prefixes };
     let jobs: Vec<DexJob<'_>> = apks.iter().flat_map(|(name, ar)| dex_jobs(name, ar)).collect();
-    let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &index, who, urls)).collect();
+    let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &ctx)).collect();
     let mut found = more_endpoints;
 
     let mut ev = CodeEvidence::default();
