@@ -79,7 +79,9 @@ fn main() -> ExitCode {
     let (mut total_bytes, mut scan, mut resolve) = (0usize, 0f64, 0f64);
     for (name, bytes) in &dexes {
         if matches!(mode, Mode::Summary) {
-            let Ok((stats, _)) = walk(bytes) else { continue };
+            let Ok((stats, _)) = walk(bytes) else {
+                continue;
+            };
             // Repeat small files so the timing means something.
             let reps = (40_000_000 / bytes.len().max(1)).clamp(3, 50);
             let (mut best_scan, mut best_resolve) = (stats.scan_secs, stats.resolve_secs);
@@ -89,7 +91,11 @@ fn main() -> ExitCode {
                     best_resolve = best_resolve.min(s.resolve_secs);
                 }
             }
-            let stats = Stats { scan_secs: best_scan, resolve_secs: best_resolve, ..stats };
+            let stats = Stats {
+                scan_secs: best_scan,
+                resolve_secs: best_resolve,
+                ..stats
+            };
             total_bytes += bytes.len();
             scan += stats.scan_secs;
             resolve += stats.resolve_secs;
@@ -125,7 +131,11 @@ fn main() -> ExitCode {
             }
             Mode::Pairs => pairs(name, dex),
             Mode::Anomalies => {
-                for a in parsed.anomalies.iter().chain(&dex.for_each_code_ref(|_, _, _| {})) {
+                for a in parsed
+                    .anomalies
+                    .iter()
+                    .chain(&dex.for_each_code_ref(|_, _, _| {}))
+                {
                     println!("{name} {} {:?} {}", a.code, a.offset, a.detail);
                 }
             }
@@ -155,9 +165,17 @@ fn dex_files(path: &str, data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> 
     let archive = Archive::parse(data).map_err(|e| e.to_string())?.value;
     let mut out = Vec::new();
     for n in 1.. {
-        let name = if n == 1 { "classes.dex".to_string() } else { format!("classes{n}.dex") };
-        let Some(entry) = archive.find(&name) else { break };
-        let bytes = archive.read(entry, DEX_LIMIT).map_err(|e| format!("{name}: {e}"))?;
+        let name = if n == 1 {
+            "classes.dex".to_string()
+        } else {
+            format!("classes{n}.dex")
+        };
+        let Some(entry) = archive.find(&name) else {
+            break;
+        };
+        let bytes = archive
+            .read(entry, DEX_LIMIT)
+            .map_err(|e| format!("{name}: {e}"))?;
         out.push((name, bytes.into_owned()));
     }
     if out.is_empty() {
@@ -234,7 +252,8 @@ fn walk(bytes: &[u8]) -> Result<(Stats, Vec<humiao::formats::Anomaly>), dex::Dex
         if let Ok(m) = dex.method_ref(m) {
             s.resolved_bytes += (m.class.len() + m.name.len()) as u64;
             if let Ok(p) = m.proto() {
-                s.resolved_bytes += (p.shorty.len() + p.return_type.len() + p.parameters.len()) as u64;
+                s.resolved_bytes +=
+                    (p.shorty.len() + p.return_type.len() + p.parameters.len()) as u64;
             }
         }
     }
@@ -257,7 +276,12 @@ fn summary(name: &str, len: usize, dex: &Dex<'_>, s: &Stats) {
     );
     println!(
         "  ids: strings {} types {} protos {} fields {} methods {} class_defs {}",
-        h.string_ids_size, h.type_ids_size, h.proto_ids_size, h.field_ids_size, h.method_ids_size, h.class_defs_size
+        h.string_ids_size,
+        h.type_ids_size,
+        h.proto_ids_size,
+        h.field_ids_size,
+        h.method_ids_size,
+        h.class_defs_size
     );
     println!(
         "  read: classes {} methods {} code_items {}; refs: invokes {} const-strings {} field-gets {} const-class {}; anomalies {}",
@@ -302,7 +326,10 @@ fn thread_cpu_secs() -> Option<f64> {
         fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
     }
     const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: libc's clock_gettime writes one timespec (two 64-bit fields on
     // 64-bit Linux) through a pointer to a live, properly aligned value.
     let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
@@ -332,12 +359,20 @@ fn refs(dex: &Dex<'_>, prefix: &[u8]) {
             if m.code_off == 0 {
                 continue;
             }
-            let caller = dex.method_ref(m.method).map(|r| r.to_string()).unwrap_or_else(|e| format!("<{e}>"));
-            let Ok(code) = dex.code_item(m.code_off) else { continue };
+            let caller = dex
+                .method_ref(m.method)
+                .map(|r| r.to_string())
+                .unwrap_or_else(|e| format!("<{e}>"));
+            let Ok(code) = dex.code_item(m.code_off) else {
+                continue;
+            };
             for r in dex.code_refs(&code) {
                 match r {
                     Ok(CodeRef::Invoke { method, .. }) => {
-                        let callee = dex.method_ref(method).map(|r| r.to_string()).unwrap_or_else(|e| format!("<{e}>"));
+                        let callee = dex
+                            .method_ref(method)
+                            .map(|r| r.to_string())
+                            .unwrap_or_else(|e| format!("<{e}>"));
                         println!("{caller} -> {callee}");
                     }
                     Ok(CodeRef::ConstString { string, .. }) => {
@@ -361,7 +396,9 @@ fn pairs(name: &str, dex: &Dex<'_>) {
                 Ok(m) => println!("{name}\tM\t{caller}\t{}", m.to_dexdump()),
                 Err(e) => println!("{name}\tM\t{caller}\t<{e}>"),
             },
-            CodeRef::InvokeCustom { call_site, .. } => println!("{name}\tC\t{caller}\tcall_site@{call_site}"),
+            CodeRef::InvokeCustom { call_site, .. } => {
+                println!("{name}\tC\t{caller}\tcall_site@{call_site}")
+            }
             CodeRef::ConstString { string, .. } => println!("{name}\tS\t{caller}\tstring@{string}"),
             _ => {}
         }

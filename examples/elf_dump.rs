@@ -36,7 +36,9 @@ fn main() -> ExitCode {
         v.get("error").is_none()
     };
     let first = args.first().cloned().unwrap_or_default();
-    let is_zip = std::fs::read(&first).map(|d| d.starts_with(b"PK")).unwrap_or(false);
+    let is_zip = std::fs::read(&first)
+        .map(|d| d.starts_with(b"PK"))
+        .unwrap_or(false);
     if is_zip && args.len() == 2 {
         let bytes = match std::fs::read(&first) {
             Ok(b) => b,
@@ -64,7 +66,10 @@ fn main() -> ExitCode {
             match archive.read(entry, ENTRY_LIMIT) {
                 Ok(data) => ok &= emit(&path, &data),
                 Err(e) => {
-                    println!("{}", json!({"path": path, "error": format!("zip: {e}"), "anomalies": []}));
+                    println!(
+                        "{}",
+                        json!({"path": path, "error": format!("zip: {e}"), "anomalies": []})
+                    );
                     ok = false;
                 }
             }

@@ -14,16 +14,16 @@ use crate::apk::signing::{self, SigningInfo, ZipSections};
 use crate::apk::zip::{Archive, Entry};
 use crate::apk::{self, ApkBlob, Container, Limits, OpenError};
 use crate::catalog::Catalog;
+use crate::evidence::code::{self, Occurrence, Place};
+use crate::evidence::endpoints::Extractor;
+use crate::evidence::owner::{package_of, Attributor};
 use crate::evidence::{
     merge_permissions, ApkFile, ApkRole, App, CleartextSource, Damage, Evidence, Input,
     LocatedAnomaly, Network, Resources, SecurityConfig, SplitEvidence, Tool, SCHEMA_VERSION,
 };
+use crate::evidence::{native, Coverage};
 use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
-use crate::evidence::code::{self, Occurrence, Place};
-use crate::evidence::endpoints::Extractor;
-use crate::evidence::{native, Coverage};
-use crate::evidence::owner::{package_of, Attributor};
 use crate::formats::{arsc, axml};
 
 /// Largest binary XML or resource table read (bytes). Real manifests are
@@ -50,7 +50,12 @@ impl ScanOptions {
     /// Default limits, hashing and endpoint ignore list, with the given
     /// catalogue.
     pub fn new(catalog: Catalog) -> Self {
-        ScanOptions { limits: Limits::default(), catalog, hash: true, urls: Extractor::embedded().unwrap_or_default() }
+        ScanOptions {
+            limits: Limits::default(),
+            catalog,
+            hash: true,
+            urls: Extractor::embedded().unwrap_or_default(),
+        }
     }
 }
 
@@ -59,8 +64,18 @@ const MAX_TEXT_ASSET: u64 = 1 << 20;
 /// Budget of text-asset bytes searched per APK.
 const TEXT_ASSET_BUDGET: u64 = 32 << 20;
 /// Extensions of assets searched for endpoints.
-const TEXT_EXTENSIONS: [&str; 10] =
-    [".json", ".xml", ".js", ".html", ".htm", ".properties", ".txt", ".conf", ".cfg", ".ini"];
+const TEXT_EXTENSIONS: [&str; 10] = [
+    ".json",
+    ".xml",
+    ".js",
+    ".html",
+    ".htm",
+    ".properties",
+    ".txt",
+    ".conf",
+    ".cfg",
+    ".ini",
+];
 
 /// Why a scan produced no evidence at all.
 #[derive(Debug, thiserror::Error)]
@@ -141,7 +156,13 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         });
         let mut results = Vec::with_capacity(c.apks.len());
         for blob in &c.apks {
-            results.push(scan_apk(blob, &opts.limits, &opts.urls, &mut anomalies, &mut damage));
+            results.push(scan_apk(
+                blob,
+                &opts.limits,
+                &opts.urls,
+                &mut anomalies,
+                &mut damage,
+            ));
         }
         // A panic in the hasher is a bug; surface it like any other panic.
         let hashes = hasher
@@ -326,12 +347,18 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
     let launcher = m.components.iter().find(|c| {
         c.intent_filters.iter().any(|f| {
             f.actions.iter().any(|a| a == "android.intent.action.MAIN")
-                && f.categories.iter().any(|c| c == "android.intent.category.LAUNCHER")
+                && f.categories
+                    .iter()
+                    .any(|c| c == "android.intent.category.LAUNCHER")
         })
     });
     let own_packages: Vec<&str> = [package.as_deref()]
         .into_iter()
-        .chain([m.application.as_ref().and_then(|a| a.name.as_deref()).and_then(package_of)])
+        .chain([m
+            .application
+            .as_ref()
+            .and_then(|a| a.name.as_deref())
+            .and_then(package_of)])
         .chain([launcher.and_then(|c| package_of(&c.name))])
         .flatten()
         .collect();
@@ -340,17 +367,30 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         .chain(scans.iter())
         .map(|s| (s.file.name.as_str(), &s.archive))
         .collect();
-    let text_endpoints: Vec<Occurrence> =
-        std::iter::once(&base).chain(scans.iter()).flat_map(|s| s.endpoints.iter().cloned()).collect();
+    let text_endpoints: Vec<Occurrence> = std::iter::once(&base)
+        .chain(scans.iter())
+        .flat_map(|s| s.endpoints.iter().cloned())
+        .collect();
     let (native, native_endpoints) = native::collect(&archives, &who, &opts.urls);
     let mut more_endpoints = text_endpoints;
     more_endpoints.extend(native_endpoints);
     let app_class = m.application.as_ref().and_then(|a| a.name.as_deref());
-    let (code, packers) = code::collect(&archives, &opts.catalog, &who, &opts.urls, more_endpoints, app_class);
+    let (code, packers) = code::collect(
+        &archives,
+        &opts.catalog,
+        &who,
+        &opts.urls,
+        more_endpoints,
+        app_class,
+    );
     let coverage = coverage(&code, packers, m);
     for f in &code.dex_files {
         if let Some(e) = &f.error {
-            damage.push(Damage { apk: f.apk.clone(), part: f.path.clone(), message: e.clone() });
+            damage.push(Damage {
+                apk: f.apk.clone(),
+                part: f.path.clone(),
+                message: e.clone(),
+            });
         }
     }
     damage.sort();
@@ -690,7 +730,11 @@ fn scan_apk<'a>(
 const OBFUSCATION_NOTE_RATIO: f64 = 0.3;
 
 /// Decides whether code analysis can be trusted to be complete.
-fn coverage(code: &code::CodeEvidence, packers: Vec<crate::catalog::packers::PackerMatch>, m: &Manifest) -> Coverage {
+fn coverage(
+    code: &code::CodeEvidence,
+    packers: Vec<crate::catalog::packers::PackerMatch>,
+    m: &Manifest,
+) -> Coverage {
     use crate::catalog::Text;
     let mut notes = Vec::new();
     for p in &packers {
@@ -705,10 +749,17 @@ fn coverage(code: &code::CodeEvidence, packers: Vec<crate::catalog::packers::Pac
     for f in code.dex_files.iter().filter(|f| f.error.is_some()) {
         notes.push(Text {
             zh: format!("{}!{} 无法解析，其中的代码未被分析。", f.apk, f.path),
-            en: format!("{}!{} could not be read; its code was not analysed.", f.apk, f.path),
+            en: format!(
+                "{}!{} could not be read; its code was not analysed.",
+                f.apk, f.path
+            ),
         });
     }
-    let has_code = m.application.as_ref().and_then(|a| a.has_code).unwrap_or(true);
+    let has_code = m
+        .application
+        .as_ref()
+        .and_then(|a| a.has_code)
+        .unwrap_or(true);
     let root_dex = code.dex_files.iter().any(|f| f.location == "root");
     if has_code && !root_dex {
         notes.push(Text {
@@ -729,16 +780,30 @@ fn coverage(code: &code::CodeEvidence, packers: Vec<crate::catalog::packers::Pac
             ),
         });
     }
-    Coverage { code_complete: complete, packers, notes }
+    Coverage {
+        code_complete: complete,
+        packers,
+        notes,
+    }
 }
 
 /// Endpoints in resource strings and small text assets of one APK.
-fn text_endpoints(archive: &Archive<'_>, table: Option<&arsc::ResTable<'_>>, apk: &str, urls: &Extractor) -> Vec<Occurrence> {
+fn text_endpoints(
+    archive: &Archive<'_>,
+    table: Option<&arsc::ResTable<'_>>,
+    apk: &str,
+    urls: &Extractor,
+) -> Vec<Occurrence> {
     let mut out = Vec::new();
     if let Some(t) = table {
         for (name, _locale, value) in t.string_resources() {
             for e in urls.extract(&value) {
-                let place = Place { source: "resource", file: format!("{apk}!resources.arsc"), within: Some(name.clone()), owner: None };
+                let place = Place {
+                    source: "resource",
+                    file: format!("{apk}!resources.arsc"),
+                    within: Some(name.clone()),
+                    owner: None,
+                };
                 out.push((e, place));
             }
         }
@@ -748,13 +813,23 @@ fn text_endpoints(archive: &Archive<'_>, table: Option<&arsc::ResTable<'_>>, apk
         let lower = entry.name.to_ascii_lowercase();
         let text_like = (lower.starts_with("assets/") || lower.starts_with("res/raw/"))
             && TEXT_EXTENSIONS.iter().any(|x| lower.ends_with(x));
-        if !text_like || entry.uncompressed_size > MAX_TEXT_ASSET || entry.uncompressed_size > budget {
+        if !text_like
+            || entry.uncompressed_size > MAX_TEXT_ASSET
+            || entry.uncompressed_size > budget
+        {
             continue;
         }
         budget -= entry.uncompressed_size;
-        let Ok(data) = archive.read(entry, MAX_TEXT_ASSET) else { continue };
+        let Ok(data) = archive.read(entry, MAX_TEXT_ASSET) else {
+            continue;
+        };
         for e in urls.extract_bytes(&data) {
-            let place = Place { source: "asset", file: format!("{apk}!{}", entry.name), within: None, owner: None };
+            let place = Place {
+                source: "asset",
+                file: format!("{apk}!{}", entry.name),
+                within: None,
+                owner: None,
+            };
             out.push((e, place));
         }
     }

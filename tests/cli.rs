@@ -422,8 +422,20 @@ fn call_sites(v: &Value) -> Vec<(String, String, String, String, String)> {
     out
 }
 
-fn site(pi: &str, owner: &str, api: &str, class: &str, method: &str) -> (String, String, String, String, String) {
-    (pi.into(), owner.into(), api.into(), class.into(), method.into())
+fn site(
+    pi: &str,
+    owner: &str,
+    api: &str,
+    class: &str,
+    method: &str,
+) -> (String, String, String, String, String) {
+    (
+        pi.into(),
+        owner.into(),
+        api.into(),
+        class.into(),
+        method.into(),
+    )
 }
 
 /// Every expected call site with its owner, and no unexpected one.
@@ -432,17 +444,44 @@ fn kidsdemo_call_sites_are_attributed() {
     let (v, o) = json_scan("samples/kidsdemo/kidsdemo.apk");
     assert_eq!(o.status.code(), Some(0));
     let mut want = vec![
-        site("app-list", "com.umeng", "package-manager-get-installed-packages", "com.umeng.analytics.MobclickAgent", "onResume(Landroid/content/Context;)V"),
-        site("device-id", "app", "telephony-get-device-id", "com.example.kidsdemo.MainActivity", "onCreate(Landroid/os/Bundle;)V"),
-        site("device-id", "app", "wifi-info-get-mac-address", "com.example.kidsdemo.BootReceiver", "onReceive(Landroid/content/Context;Landroid/content/Intent;)V"),
-        site("wifi-info", "app", "wifi-manager-get-connection-info", "com.example.kidsdemo.BootReceiver", "onReceive(Landroid/content/Context;Landroid/content/Intent;)V"),
+        site(
+            "app-list",
+            "com.umeng",
+            "package-manager-get-installed-packages",
+            "com.umeng.analytics.MobclickAgent",
+            "onResume(Landroid/content/Context;)V",
+        ),
+        site(
+            "device-id",
+            "app",
+            "telephony-get-device-id",
+            "com.example.kidsdemo.MainActivity",
+            "onCreate(Landroid/os/Bundle;)V",
+        ),
+        site(
+            "device-id",
+            "app",
+            "wifi-info-get-mac-address",
+            "com.example.kidsdemo.BootReceiver",
+            "onReceive(Landroid/content/Context;Landroid/content/Intent;)V",
+        ),
+        site(
+            "wifi-info",
+            "app",
+            "wifi-manager-get-connection-info",
+            "com.example.kidsdemo.BootReceiver",
+            "onReceive(Landroid/content/Context;Landroid/content/Intent;)V",
+        ),
     ];
     want.sort();
     assert_eq!(call_sites(&v), want);
     let dex = &v["code"]["dex_files"][0];
     assert_eq!(dex["path"], "classes.dex");
     assert_eq!(dex["class_defs"], 6);
-    assert_eq!(v["code"]["classes_per_owner"], serde_json::json!({"app": 5, "com.umeng": 1}));
+    assert_eq!(
+        v["code"]["classes_per_owner"],
+        serde_json::json!({"app": 5, "com.umeng": 1})
+    );
 }
 
 /// The second DEX is read, and ANDROID_ID counts only with its literal.
@@ -450,12 +489,29 @@ fn kidsdemo_call_sites_are_attributed() {
 fn v1only_second_dex_android_id() {
     let (v, o) = json_scan("samples/v1only/v1only.apk");
     assert_eq!(o.status.code(), Some(0));
-    let files: Vec<&str> = v["code"]["dex_files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let files: Vec<&str> = v["code"]["dex_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["classes.dex", "classes2.dex"]);
     let m = "androidId(Landroid/content/Context;)Ljava/lang/String;";
     let mut want = vec![
-        site("device-id", "app", "settings-secure-android-id", "com.example.v1only.extra.Helper", m),
-        site("device-id", "app", "string-android-id", "com.example.v1only.extra.Helper", m),
+        site(
+            "device-id",
+            "app",
+            "settings-secure-android-id",
+            "com.example.v1only.extra.Helper",
+            m,
+        ),
+        site(
+            "device-id",
+            "app",
+            "string-android-id",
+            "com.example.v1only.extra.Helper",
+            m,
+        ),
     ];
     want.sort();
     assert_eq!(call_sites(&v), want);
@@ -491,14 +547,32 @@ fn kidsdemo_endpoints_with_provenance() {
     assert_eq!(
         got,
         [
-            ("alog.umeng.com".into(), false, "dex".into(), "com.umeng.analytics.MobclickAgent".into()),
-            ("collect.example-tracker.test".into(), true, "dex".into(), "com.example.kidsdemo.MainActivity".into()),
-            ("kidsdemo.example.test".into(), false, "resource".into(), "string/privacy_url".into()),
+            (
+                "alog.umeng.com".into(),
+                false,
+                "dex".into(),
+                "com.umeng.analytics.MobclickAgent".into()
+            ),
+            (
+                "collect.example-tracker.test".into(),
+                true,
+                "dex".into(),
+                "com.example.kidsdemo.MainActivity".into()
+            ),
+            (
+                "kidsdemo.example.test".into(),
+                false,
+                "resource".into(),
+                "string/privacy_url".into()
+            ),
         ]
     );
     let umeng = &v["code"]["endpoints"][0];
     assert_eq!(umeng["registrable_domain"], "umeng.com");
-    assert_eq!(umeng["owners"], serde_json::json!([{"kind": "third-party", "package": "com.umeng"}]));
+    assert_eq!(
+        umeng["owners"],
+        serde_json::json!([{"kind": "third-party", "package": "com.umeng"}])
+    );
 }
 
 /// A stub-packed app says plainly that code analysis is incomplete.
@@ -508,21 +582,39 @@ fn packed_app_is_reported_incomplete() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let c = &v["coverage"];
     assert_eq!(c["code_complete"], false);
-    let packers: Vec<&str> = c["packers"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let packers: Vec<&str> = c["packers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
     assert_eq!(packers, ["qihoo360-jiagu"]);
     let ev = c["packers"][0]["evidence"].as_array().unwrap();
-    assert_eq!(ev.len(), 3, "library, stub class and application class: {ev:?}");
-    assert!(c["notes"][0]["en"].as_str().unwrap().starts_with("Packer detected (Qihoo 360 Jiagu)"));
+    assert_eq!(
+        ev.len(),
+        3,
+        "library, stub class and application class: {ev:?}"
+    );
+    assert!(c["notes"][0]["en"]
+        .as_str()
+        .unwrap()
+        .starts_with("Packer detected (Qihoo 360 Jiagu)"));
     let table = stdout(&humiao(&["scan", "samples/packed/packed.apk"]));
     assert!(table.contains("CODE ANALYSIS INCOMPLETE"), "{table}");
 
     // Its native library: JNI export attributed, endpoint from .rodata.
     let lib = &v["native"]["libraries"][0];
     assert_eq!(lib["path"], "lib/arm64-v8a/libjiagu.so");
-    assert_eq!(lib["jni_exports"][0]["class"], "com.example.kidsdemo.NativeBridge");
+    assert_eq!(
+        lib["jni_exports"][0]["class"],
+        "com.example.kidsdemo.NativeBridge"
+    );
     assert_eq!(lib["jni_exports"][0]["method"], "readId");
     assert_eq!(lib["has_jni_onload"], true);
-    assert_eq!(lib["imports_of_interest"], serde_json::json!(["__system_property_get"]));
+    assert_eq!(
+        lib["imports_of_interest"],
+        serde_json::json!(["__system_property_get"])
+    );
     let ep = &v["code"]["endpoints"][0];
     assert_eq!(ep["host"], "native.example-tracker.test");
     assert_eq!(ep["places"][0]["source"], "native");
@@ -530,9 +622,17 @@ fn packed_app_is_reported_incomplete() {
 
 #[test]
 fn unpacked_apps_are_complete() {
-    for apk in ["samples/kidsdemo/kidsdemo.apk", "samples/v1only/v1only.apk", "samples/split/split.xapk"] {
+    for apk in [
+        "samples/kidsdemo/kidsdemo.apk",
+        "samples/v1only/v1only.apk",
+        "samples/split/split.xapk",
+    ] {
         let (v, _) = json_scan(apk);
-        assert_eq!(v["coverage"]["code_complete"], true, "{apk}: {}", v["coverage"]);
+        assert_eq!(
+            v["coverage"]["code_complete"], true,
+            "{apk}: {}",
+            v["coverage"]
+        );
         assert_eq!(v["coverage"]["packers"], serde_json::json!([]), "{apk}");
     }
 }

@@ -17,7 +17,11 @@ fn dex_files(apk: &str) -> Vec<(String, Vec<u8>)> {
     let archive = Archive::parse(&bytes).unwrap().value;
     let mut out = Vec::new();
     for n in 1.. {
-        let name = if n == 1 { "classes.dex".to_string() } else { format!("classes{n}.dex") };
+        let name = if n == 1 {
+            "classes.dex".to_string()
+        } else {
+            format!("classes{n}.dex")
+        };
         let Some(e) = archive.find(&name) else { break };
         out.push((name, archive.read(e, 64 << 20).unwrap().into_owned()));
     }
@@ -42,7 +46,11 @@ fn refs(data: &[u8]) -> (Refs, Vec<humiao::formats::Anomaly>) {
     anomalies.extend(dex.for_each_code_ref(|class, method, r| {
         let class_name = String::from_utf8(class.descriptor.to_vec()).unwrap();
         match r {
-            CodeRef::Invoke { kind, method: callee, .. } => {
+            CodeRef::Invoke {
+                kind,
+                method: callee,
+                ..
+            } => {
                 let callee = dex.method_ref(callee).unwrap().to_string();
                 let kind = match kind {
                     InvokeKind::Virtual => "virtual",
@@ -52,7 +60,10 @@ fn refs(data: &[u8]) -> (Refs, Vec<humiao::formats::Anomaly>) {
                     InvokeKind::Interface => "interface",
                     InvokeKind::Polymorphic => "polymorphic",
                 };
-                out.invokes.entry(class_name).or_default().insert(format!("{kind} {callee}"));
+                out.invokes
+                    .entry(class_name)
+                    .or_default()
+                    .insert(format!("{kind} {callee}"));
                 let caller = dex.method_ref(method.method).unwrap().to_string();
                 out.calls.insert((caller, callee));
             }
@@ -112,9 +123,15 @@ fn kidsdemo_invokes_and_strings_per_class() {
     .collect();
     assert_eq!(r.invokes, want);
     let strings: BTreeMap<String, BTreeSet<String>> = [
-        (format!("{k}MainActivity;"), set(&["phone", "http://collect.example-tracker.test/v1/imei"])),
+        (
+            format!("{k}MainActivity;"),
+            set(&["phone", "http://collect.example-tracker.test/v1/imei"]),
+        ),
         (format!("{k}BootReceiver;"), set(&["wifi"])),
-        ("Lcom/umeng/analytics/MobclickAgent;".to_string(), set(&["https://alog.umeng.com/app_logs"])),
+        (
+            "Lcom/umeng/analytics/MobclickAgent;".to_string(),
+            set(&["https://alog.umeng.com/app_logs"]),
+        ),
     ]
     .into_iter()
     .collect();
@@ -125,31 +142,58 @@ fn kidsdemo_invokes_and_strings_per_class() {
 #[test]
 fn kidsdemo_expected_api_calls() {
     let (r, _) = refs(&dex_files("samples/kidsdemo/kidsdemo.apk")[0].1);
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("samples/kidsdemo/expected.json")).unwrap()).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("samples/kidsdemo/expected.json")).unwrap(),
+    )
+    .unwrap();
     let calls = expected["dex"]["api_calls"].as_array().unwrap();
     assert_eq!(calls.len(), 3);
     for c in calls {
-        let pair = (c["caller"].as_str().unwrap().to_string(), c["api"].as_str().unwrap().to_string());
+        let pair = (
+            c["caller"].as_str().unwrap().to_string(),
+            c["api"].as_str().unwrap().to_string(),
+        );
         assert!(r.calls.contains(&pair), "missing call {pair:?}");
     }
-    let classes: BTreeSet<String> = expected["dex"]["classes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let classes: BTreeSet<String> = expected["dex"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
     let dexes = dex_files("samples/kidsdemo/kidsdemo.apk");
     let dex = Dex::parse(&dexes[0].1).unwrap().value;
-    let ours: BTreeSet<String> = dex.classes().map(|c| String::from_utf8(c.unwrap().descriptor.to_vec()).unwrap()).collect();
+    let ours: BTreeSet<String> = dex
+        .classes()
+        .map(|c| String::from_utf8(c.unwrap().descriptor.to_vec()).unwrap())
+        .collect();
     assert_eq!(ours, classes);
     let s = dex.count_summary();
-    assert_eq!((s.class_defs, s.classes_read, s.classes_failed, s.methods_defined), (6, 6, 0, 10));
+    assert_eq!(
+        (
+            s.class_defs,
+            s.classes_read,
+            s.classes_failed,
+            s.methods_defined
+        ),
+        (6, 6, 0, 10)
+    );
 }
 
 #[test]
 fn v1only_reads_classes2_dex() {
     let dexes = dex_files("samples/v1only/v1only.apk");
-    assert_eq!(dexes.iter().map(|d| d.0.as_str()).collect::<Vec<_>>(), ["classes.dex", "classes2.dex"]);
+    assert_eq!(
+        dexes.iter().map(|d| d.0.as_str()).collect::<Vec<_>>(),
+        ["classes.dex", "classes2.dex"]
+    );
     let (first, a1) = refs(&dexes[0].1);
     let (second, a2) = refs(&dexes[1].1);
     assert!(a1.is_empty() && a2.is_empty());
-    assert_eq!(first.invokes.keys().collect::<Vec<_>>(), ["Lcom/example/v1only/MainActivity;"]);
+    assert_eq!(
+        first.invokes.keys().collect::<Vec<_>>(),
+        ["Lcom/example/v1only/MainActivity;"]
+    );
     assert!(first.invokes["Lcom/example/v1only/MainActivity;"]
         .contains("static Lcom/example/v1only/extra/Helper;->androidId(Landroid/content/Context;)Ljava/lang/String;"));
     let helper = "Lcom/example/v1only/extra/Helper;";
@@ -160,7 +204,10 @@ fn v1only_reads_classes2_dex() {
             "static Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;",
         ])
     );
-    assert_eq!(second.strings[helper], set(&["android_id", "https://second-dex.example.test/collect"]));
+    assert_eq!(
+        second.strings[helper],
+        set(&["android_id", "https://second-dex.example.test/collect"])
+    );
 }
 
 #[test]
@@ -172,7 +219,10 @@ fn corrupt_checksum_is_an_anomaly_not_an_error() {
     assert_eq!(parsed.anomalies[0].offset, Some(8));
     // dexdump: "Bad checksum (7efca040, expected 81035fbf)".
     let h = parsed.value.header();
-    assert_eq!((h.checksum, h.computed_checksum), (0x8103_5fbf, 0x7efc_a040));
+    assert_eq!(
+        (h.checksum, h.computed_checksum),
+        (0x8103_5fbf, 0x7efc_a040)
+    );
     // Everything is still read.
     let (r, _) = refs(&dexes[0].1);
     assert!(r.invokes["Lcom/example/kidsdemo/MainActivity;"]

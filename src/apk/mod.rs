@@ -185,7 +185,9 @@ impl Container {
     /// hashed in memory otherwise (`None` for a directory).
     pub fn input_sha256(&self) -> Option<String> {
         match self.input.as_deref()? {
-            Backing::Mapped(_) => sha256_file(&self.path).ok().or_else(|| self.input_bytes().map(sha256_hex)),
+            Backing::Mapped(_) => sha256_file(&self.path)
+                .ok()
+                .or_else(|| self.input_bytes().map(sha256_hex)),
             Backing::Owned(v) => Some(sha256_hex(v)),
         }
     }

@@ -110,7 +110,9 @@ pub enum ApiKind {
 }
 
 /// How a [`ApiKind::String`] entry compares with a string.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum StringMatch {
     /// The whole string equals the literal.
@@ -254,14 +256,20 @@ struct ApiFile {
 /// groups joined by single hyphens.
 pub(crate) fn is_kebab_id(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Characters that may not appear in a DEX simple name we accept here
 /// (a stricter subset of the dex-format `SimpleName` rules, enough to
 /// catch Java-style dotted names and typos).
 fn bad_name_byte(b: u8) -> bool {
-    matches!(b, b'.' | b';' | b'[' | b'/' | b'(' | b')' | b'<' | b'>') || b.is_ascii_whitespace() || b.is_ascii_control()
+    matches!(b, b'.' | b';' | b'[' | b'/' | b'(' | b')' | b'<' | b'>')
+        || b.is_ascii_whitespace()
+        || b.is_ascii_control()
 }
 
 /// A DEX class descriptor `Lpkg/Name;` with non-empty path segments.
@@ -271,7 +279,10 @@ pub(crate) fn is_class_descriptor(s: &str) -> bool {
     let Some(inner) = s.strip_prefix('L').and_then(|r| r.strip_suffix(';')) else {
         return false;
     };
-    !inner.is_empty() && inner.split('/').all(|seg| !seg.is_empty() && !seg.bytes().any(bad_name_byte))
+    !inner.is_empty()
+        && inner
+            .split('/')
+            .all(|seg| !seg.is_empty() && !seg.bytes().any(bad_name_byte))
 }
 
 /// Consumes one field type descriptor at the start of `s`; returns the rest.
@@ -291,7 +302,9 @@ fn field_type(s: &[u8]) -> Option<&[u8]> {
         b'L' => {
             let end = r.iter().position(|&b| b == b';')?;
             let whole = rest.get(..end + 2)?;
-            is_class_descriptor(std::str::from_utf8(whole).ok()?).then(|| r.get(end + 1..)).flatten()
+            is_class_descriptor(std::str::from_utf8(whole).ok()?)
+                .then(|| r.get(end + 1..))
+                .flatten()
         }
         _ => None,
     }
@@ -342,22 +355,45 @@ impl Catalog {
             let c = c.into_inner();
             let (id, span) = (c.id.get_ref().clone(), c.id.span());
             if !is_kebab_id(&id) {
-                return Err(err(span.start, format!("category id `{id}` is not kebab-case")));
+                return Err(err(
+                    span.start,
+                    format!("category id `{id}` is not kebab-case"),
+                ));
             }
             if self.categories.contains_key(&id) {
                 return Err(err(span.start, format!("duplicate category `{id}`")));
             }
-            let cat = Category { id: id.clone(), kind: c.kind, label: c.label, gb_t_35273: c.gb_t_35273, note: c.note };
+            let cat = Category {
+                id: id.clone(),
+                kind: c.kind,
+                label: c.label,
+                gb_t_35273: c.gb_t_35273,
+                note: c.note,
+            };
             self.categories.insert(id, cat);
         }
 
         let mut ids: HashSet<String> = self.apis.iter().map(|a| a.id.clone()).collect();
-        type Target = (ApiKind, Option<String>, String, Option<String>, Option<String>, StringMatch);
+        type Target = (
+            ApiKind,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            StringMatch,
+        );
         let mut targets: HashSet<Target> = self
             .apis
             .iter()
             .map(|a| {
-                (a.kind, a.class.clone(), a.name.clone(), a.descriptor.clone(), a.also_requires_string.clone(), a.string_match)
+                (
+                    a.kind,
+                    a.class.clone(),
+                    a.name.clone(),
+                    a.descriptor.clone(),
+                    a.also_requires_string.clone(),
+                    a.string_match,
+                )
             })
             .collect();
 
@@ -366,14 +402,20 @@ impl Catalog {
             let a = entry.into_inner();
             let id = a.id.get_ref();
             if !is_kebab_id(id) {
-                return Err(err(a.id.span().start, format!("api id `{id}` is not kebab-case")));
+                return Err(err(
+                    a.id.span().start,
+                    format!("api id `{id}` is not kebab-case"),
+                ));
             }
             if !ids.insert(id.clone()) {
                 return Err(err(a.id.span().start, format!("duplicate api id `{id}`")));
             }
             let pi = a.pi.get_ref();
             if !self.categories.contains_key(pi) {
-                return Err(err(a.pi.span().start, format!("unknown category `{pi}` in api `{id}` (add a [[category]])")));
+                return Err(err(
+                    a.pi.span().start,
+                    format!("unknown category `{pi}` in api `{id}` (add a [[category]])"),
+                ));
             }
             match (a.kind, &a.class) {
                 (ApiKind::String, Some(c)) => {
@@ -393,56 +435,105 @@ impl Catalog {
             let name = a.name.get_ref();
             if a.kind == ApiKind::String {
                 if name.is_empty() {
-                    return Err(err(a.name.span().start, format!("api `{id}`: empty string literal")));
+                    return Err(err(
+                        a.name.span().start,
+                        format!("api `{id}`: empty string literal"),
+                    ));
                 }
             } else if !is_member_name(name, a.kind) {
-                return Err(err(a.name.span().start, format!("api `{id}`: `{name}` is not a member name")));
+                return Err(err(
+                    a.name.span().start,
+                    format!("api `{id}`: `{name}` is not a member name"),
+                ));
             }
             if let Some(d) = &a.descriptor {
                 let ok = match a.kind {
                     ApiKind::Method => is_method_descriptor(d.get_ref()),
                     ApiKind::Field => is_field_descriptor(d.get_ref()),
                     ApiKind::String => {
-                        return Err(err(d.span().start, format!("api `{id}`: a string entry has no `descriptor`")))
+                        return Err(err(
+                            d.span().start,
+                            format!("api `{id}`: a string entry has no `descriptor`"),
+                        ))
                     }
                 };
                 if !ok {
-                    let want = if a.kind == ApiKind::Method { "a prototype like `(I)Ljava/lang/String;`" } else { "a type like `Landroid/net/Uri;`" };
-                    return Err(err(d.span().start, format!("api `{id}`: descriptor `{}` is not {want}", d.get_ref())));
+                    let want = if a.kind == ApiKind::Method {
+                        "a prototype like `(I)Ljava/lang/String;`"
+                    } else {
+                        "a type like `Landroid/net/Uri;`"
+                    };
+                    return Err(err(
+                        d.span().start,
+                        format!("api `{id}`: descriptor `{}` is not {want}", d.get_ref()),
+                    ));
                 }
             }
             if let Some(s) = &a.also_requires_string {
                 if a.kind != ApiKind::Method {
-                    return Err(err(s.span().start, format!("api `{id}`: `also_requires_string` applies to methods only")));
+                    return Err(err(
+                        s.span().start,
+                        format!("api `{id}`: `also_requires_string` applies to methods only"),
+                    ));
                 }
                 if s.get_ref().is_empty() {
-                    return Err(err(s.span().start, format!("api `{id}`: empty `also_requires_string`")));
+                    return Err(err(
+                        s.span().start,
+                        format!("api `{id}`: empty `also_requires_string`"),
+                    ));
                 }
             }
             if let Some(m) = &a.string_match {
                 if a.kind != ApiKind::String {
-                    return Err(err(m.span().start, format!("api `{id}`: `match` applies to string entries only")));
+                    return Err(err(
+                        m.span().start,
+                        format!("api `{id}`: `match` applies to string entries only"),
+                    ));
                 }
             }
             if let Some(p) = &a.permission {
-                let p_ok = !p.get_ref().is_empty() && p.get_ref().contains('.') && !p.get_ref().bytes().any(|b| b.is_ascii_whitespace());
+                let p_ok = !p.get_ref().is_empty()
+                    && p.get_ref().contains('.')
+                    && !p.get_ref().bytes().any(|b| b.is_ascii_whitespace());
                 if !p_ok {
-                    return Err(err(p.span().start, format!("api `{id}`: `{}` is not a permission name", p.get_ref())));
+                    return Err(err(
+                        p.span().start,
+                        format!("api `{id}`: `{}` is not a permission name", p.get_ref()),
+                    ));
                 }
             }
-            for level in [&a.since_api, &a.deprecated_api, &a.restricted_api].into_iter().flatten() {
+            for level in [&a.since_api, &a.deprecated_api, &a.restricted_api]
+                .into_iter()
+                .flatten()
+            {
                 if *level.get_ref() == 0 {
-                    return Err(err(level.span().start, format!("api `{id}`: API levels start at 1")));
+                    return Err(err(
+                        level.span().start,
+                        format!("api `{id}`: API levels start at 1"),
+                    ));
                 }
             }
-            if let (Some(s), Some(later)) = (&a.since_api, a.deprecated_api.as_ref().or(a.restricted_api.as_ref())) {
+            if let (Some(s), Some(later)) = (
+                &a.since_api,
+                a.deprecated_api.as_ref().or(a.restricted_api.as_ref()),
+            ) {
                 if later.get_ref() < s.get_ref() {
-                    return Err(err(later.span().start, format!("api `{id}`: level {} is before since_api {}", later.get_ref(), s.get_ref())));
+                    return Err(err(
+                        later.span().start,
+                        format!(
+                            "api `{id}`: level {} is before since_api {}",
+                            later.get_ref(),
+                            s.get_ref()
+                        ),
+                    ));
                 }
             }
             let src = a.source.get_ref();
             if !(src.starts_with("https://") || src.starts_with("http://")) {
-                return Err(err(a.source.span().start, format!("api `{id}`: source must be a URL")));
+                return Err(err(
+                    a.source.span().start,
+                    format!("api `{id}`: source must be a URL"),
+                ));
             }
 
             let info = ApiInfo {
@@ -472,7 +563,13 @@ impl Catalog {
                 info.string_match,
             );
             if !targets.insert(target) {
-                return Err(err(entry_start, format!("api `{}` matches the same target as an earlier entry", info.id)));
+                return Err(err(
+                    entry_start,
+                    format!(
+                        "api `{}` matches the same target as an earlier entry",
+                        info.id
+                    ),
+                ));
             }
             self.apis.push(info);
         }
@@ -533,15 +630,27 @@ impl<'a> ApiIndex<'a> {
             let name = a.name.as_bytes();
             match (a.kind, a.class.as_deref()) {
                 (ApiKind::Method, Some(c)) => {
-                    ix.methods.entry(c.as_bytes()).or_default().entry(name).or_default().push(a);
+                    ix.methods
+                        .entry(c.as_bytes())
+                        .or_default()
+                        .entry(name)
+                        .or_default()
+                        .push(a);
                 }
                 (ApiKind::Field, Some(c)) => {
-                    ix.fields.entry(c.as_bytes()).or_default().entry(name).or_default().push(a);
+                    ix.fields
+                        .entry(c.as_bytes())
+                        .or_default()
+                        .entry(name)
+                        .or_default()
+                        .push(a);
                 }
                 (ApiKind::String, _) => match a.string_match {
                     StringMatch::Exact => ix.strings.entry(name).or_default().push(a),
                     StringMatch::Prefix => ix.prefixes.push((name, a)),
-                    StringMatch::Contains => ix.contains.push((memchr::memmem::Finder::new(name), a)),
+                    StringMatch::Contains => {
+                        ix.contains.push((memchr::memmem::Finder::new(name), a))
+                    }
                 },
                 // Rejected at load time; an index built from hand-made
                 // entries just ignores them.
@@ -576,8 +685,17 @@ impl<'a> ApiIndex<'a> {
     }
 
     /// Entries for a field read (`class_desc` as in [`Self::lookup_method`]).
-    pub fn lookup_field(&self, class_desc: &[u8], name: &[u8]) -> impl Iterator<Item = &'a ApiInfo> + '_ {
-        self.fields.get(class_desc).and_then(|m| m.get(name)).into_iter().flatten().copied()
+    pub fn lookup_field(
+        &self,
+        class_desc: &[u8],
+        name: &[u8],
+    ) -> impl Iterator<Item = &'a ApiInfo> + '_ {
+        self.fields
+            .get(class_desc)
+            .and_then(|m| m.get(name))
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     /// Entries whose literal equals `s` (exact entries), starts it
@@ -590,7 +708,11 @@ impl<'a> ApiIndex<'a> {
             .iter()
             .filter(move |(p, _)| p.first().copied() == first && s.starts_with(p))
             .map(|&(_, a)| a);
-        let contains = self.contains.iter().filter(move |(f, _)| f.find(s).is_some()).map(|&(_, a)| a);
+        let contains = self
+            .contains
+            .iter()
+            .filter(move |(f, _)| f.find(s).is_some())
+            .map(|&(_, a)| a);
         exact.chain(prefix).chain(contains)
     }
 
@@ -615,7 +737,9 @@ mod tests {
 
     fn load(text: &str) -> Result<Catalog, String> {
         let mut c = Catalog::default();
-        c.add_apis(Path::new("a.toml"), text).map(|()| c).map_err(|e| e.to_string())
+        c.add_apis(Path::new("a.toml"), text)
+            .map(|()| c)
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -624,7 +748,11 @@ mod tests {
         assert!(c.apis.len() >= 80, "only {} entries", c.apis.len());
         for a in &c.apis {
             assert!(c.category(&a.pi).is_some(), "{}", a.id);
-            assert!(a.verified || a.note.is_some(), "unverified `{}` needs a note", a.id);
+            assert!(
+                a.verified || a.note.is_some(),
+                "unverified `{}` needs a note",
+                a.id
+            );
         }
         // Every permission category is declared.
         for p in c.permissions.values() {
@@ -637,23 +765,34 @@ mod tests {
         let c = Catalog::embedded().unwrap();
         let ix = c.api_index();
         let tm = b"Landroid/telephony/TelephonyManager;";
-        let ids: Vec<_> = ix.lookup_method(tm, b"getDeviceId", None).map(|a| a.id.as_str()).collect();
+        let ids: Vec<_> = ix
+            .lookup_method(tm, b"getDeviceId", None)
+            .map(|a| a.id.as_str())
+            .collect();
         assert_eq!(ids, ["telephony-get-device-id"]);
         assert!(ix.knows_class(tm));
         assert!(!ix.knows_class(b"Lcom/example/Nothing;"));
         assert_eq!(ix.lookup_method(tm, b"getNothing", None).count(), 0);
-        let secure: Vec<_> =
-            ix.lookup_method(b"Landroid/provider/Settings$Secure;", b"getString", None).collect();
+        let secure: Vec<_> = ix
+            .lookup_method(b"Landroid/provider/Settings$Secure;", b"getString", None)
+            .collect();
         assert_eq!(secure.len(), 1);
-        assert_eq!(secure[0].also_requires_string.as_deref(), Some("android_id"));
+        assert_eq!(
+            secure[0].also_requires_string.as_deref(),
+            Some("android_id")
+        );
         assert_eq!(ix.lookup_field(b"Landroid/os/Build;", b"SERIAL").count(), 1);
         assert_eq!(ix.lookup_field(b"Landroid/os/Build;", b"MODEL").count(), 0);
-        assert!(ix.lookup_string(b"content://sms/inbox").any(|a| a.pi == "sms"));
+        assert!(ix
+            .lookup_string(b"content://sms/inbox")
+            .any(|a| a.pi == "sms"));
         assert!(ix.lookup_string(b"content://sm").next().is_none());
         assert!(ix.lookup_string(b"android_id").any(|a| a.pi == "device-id"));
         assert!(ix.lookup_string(b"").next().is_none());
         let json = br#"[{"name":"personal_ads_type","value":"0"}]"#;
-        assert!(ix.lookup_string(json).any(|a| a.id == "string-pangle-personal-ads-type"));
+        assert!(ix
+            .lookup_string(json)
+            .any(|a| a.id == "string-pangle-personal-ads-type"));
     }
 
     #[test]
@@ -671,13 +810,30 @@ mod tests {
         for ok in ["La;", "La/b/C$D;", "La/b/c$1;"] {
             assert!(is_class_descriptor(ok), "{ok}");
         }
-        for bad in ["", "L;", "a/b/C", "La.b.C;", "La//b;", "La/b", "Landroid/os/Build", "[La;", "I"] {
+        for bad in [
+            "",
+            "L;",
+            "a/b/C",
+            "La.b.C;",
+            "La//b;",
+            "La/b",
+            "Landroid/os/Build",
+            "[La;",
+            "I",
+        ] {
             assert!(!is_class_descriptor(bad), "{bad}");
         }
-        for ok in ["()V", "(I)Ljava/lang/String;", "(Landroid/content/Context;Z)V", "([[BJ)[I"] {
+        for ok in [
+            "()V",
+            "(I)Ljava/lang/String;",
+            "(Landroid/content/Context;Z)V",
+            "([[BJ)[I",
+        ] {
             assert!(is_method_descriptor(ok), "{ok}");
         }
-        for bad in ["", "()", "(V)V", "(I", "I)V", "()VV", "(La.b;)V", "(Lx)V", "()X"] {
+        for bad in [
+            "", "()", "(V)V", "(I", "I)V", "()VV", "(La.b;)V", "(Lx)V", "()X",
+        ] {
             assert!(!is_method_descriptor(bad), "{bad}");
         }
         assert!(is_field_descriptor("Landroid/net/Uri;") && is_field_descriptor("[B"));
@@ -690,11 +846,20 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             ("colour = \"red\"\n", "unknown field `colour`"),
             ("descriptor = \"(I\"\n", "descriptor `(I` is not"),
-            ("also_requires_string = \"\"\n", "empty `also_requires_string`"),
-            ("match = \"prefix\"\n", "`match` applies to string entries only"),
+            (
+                "also_requires_string = \"\"\n",
+                "empty `also_requires_string`",
+            ),
+            (
+                "match = \"prefix\"\n",
+                "`match` applies to string entries only",
+            ),
             ("permission = \"READ PHONE\"\n", "is not a permission name"),
             ("since_api = 0\n", "API levels start at 1"),
-            ("since_api = 29\ndeprecated_api = 26\n", "level 26 is before since_api 29"),
+            (
+                "since_api = 29\ndeprecated_api = 26\n",
+                "level 26 is before since_api 29",
+            ),
             ("verified = \"yes\"\n", "invalid type"),
         ];
         for (extra, want) in cases {
@@ -703,12 +868,20 @@ mod tests {
         }
         // Position points at the offending value.
         let e = load(&entry("").replace("La/B;", "android.os.Build")).unwrap_err();
-        assert!(e.starts_with("a.toml:10:9:") && e.contains("not a DEX class descriptor"), "{e}");
+        assert!(
+            e.starts_with("a.toml:10:9:") && e.contains("not a DEX class descriptor"),
+            "{e}"
+        );
         let e = load(&entry("").replace("pi = \"device-id\"", "pi = \"devices\"")).unwrap_err();
-        assert!(e.starts_with("a.toml:8:6:") && e.contains("unknown category `devices`"), "{e}");
+        assert!(
+            e.starts_with("a.toml:8:6:") && e.contains("unknown category `devices`"),
+            "{e}"
+        );
         let e = load(&entry("").replace("id = \"x\"", "id = \"Not_Kebab\"")).unwrap_err();
         assert!(e.contains("not kebab-case"), "{e}");
-        let e = load(&entry("").replace("source = \"https://example.test/\"", "source = \"a book\"")).unwrap_err();
+        let e =
+            load(&entry("").replace("source = \"https://example.test/\"", "source = \"a book\""))
+                .unwrap_err();
         assert!(e.contains("source must be a URL"), "{e}");
         let e = load(&entry("").replace("name = \"m\"", "name = \"a.b\"")).unwrap_err();
         assert!(e.contains("is not a member name"), "{e}");
@@ -719,26 +892,42 @@ mod tests {
         let one = entry("");
         let api = &one[one.find("[[api]]").unwrap()..];
         let e = load(&format!("{one}\n{api}")).unwrap_err();
-        assert!(e.contains("duplicate api id `x`") && e.starts_with("a.toml:16:6:"), "{e}");
-        let e = load(&format!("{one}\n{}", api.replace("id = \"x\"", "id = \"y\""))).unwrap_err();
+        assert!(
+            e.contains("duplicate api id `x`") && e.starts_with("a.toml:16:6:"),
+            "{e}"
+        );
+        let e = load(&format!(
+            "{one}\n{}",
+            api.replace("id = \"x\"", "id = \"y\"")
+        ))
+        .unwrap_err();
         assert!(e.contains("same target"), "{e}");
         // Same member with a different required literal is a different target.
-        let twice = format!("{one}\n{}also_requires_string = \"k\"\n", api.replace("id = \"x\"", "id = \"y\""));
+        let twice = format!(
+            "{one}\n{}also_requires_string = \"k\"\n",
+            api.replace("id = \"x\"", "id = \"y\"")
+        );
         assert_eq!(load(&twice).unwrap().apis.len(), 2);
         let e = load(&format!("{CATS}{CATS}")).unwrap_err();
-        assert!(e.contains("duplicate category `device-id`") && e.starts_with("a.toml:6:6:"), "{e}");
+        assert!(
+            e.contains("duplicate category `device-id`") && e.starts_with("a.toml:6:6:"),
+            "{e}"
+        );
     }
 
     #[test]
     fn kind_rules() {
         let s = entry("").replace("kind = \"method\"", "kind = \"string\"");
-        assert!(load(&s).unwrap_err().contains("a string entry has no `class`"));
+        assert!(load(&s)
+            .unwrap_err()
+            .contains("a string entry has no `class`"));
         let s = s.replace("class = \"La/B;\"\n", "");
         let c = load(&s).unwrap();
         assert_eq!(c.apis[0].string_match, StringMatch::Exact);
         let e = load(&entry("").replace("class = \"La/B;\"\n", "")).unwrap_err();
         assert!(e.contains("needs `class`"), "{e}");
-        let f = entry("also_requires_string = \"k\"\n").replace("kind = \"method\"", "kind = \"field\"");
+        let f = entry("also_requires_string = \"k\"\n")
+            .replace("kind = \"method\"", "kind = \"field\"");
         assert!(load(&f).unwrap_err().contains("methods only"));
         let ctor = entry("").replace("name = \"m\"", "name = \"<init>\"");
         assert!(load(&ctor).is_ok());

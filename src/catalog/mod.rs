@@ -112,7 +112,10 @@ pub struct Catalog {
     pub packers: Vec<PackerInfo>,
 }
 
-fn parse_permissions(path: &Path, text: &str) -> Result<Vec<toml::Spanned<PermissionInfo>>, CatalogError> {
+fn parse_permissions(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<toml::Spanned<PermissionInfo>>, CatalogError> {
     let file: PermissionFile = toml::from_str(text).map_err(|e| {
         let off = e.span().map_or(0, |s| s.start);
         invalid(path, text, off, e.message().to_string())
@@ -126,7 +129,12 @@ pub(crate) fn invalid(path: &Path, text: &str, offset: usize, message: String) -
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    CatalogError::Invalid { path: path.to_path_buf(), line, column, message }
+    CatalogError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
 }
 
 impl Catalog {
@@ -135,7 +143,10 @@ impl Catalog {
         let mut c = Catalog::default();
         c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS)?;
         c.add_permissions(Path::new("rulesets/permissions.toml"), EMBEDDED_PERMISSIONS)?;
-        c.add_packers(Path::new("rulesets/packers.toml"), packers::EMBEDDED_PACKERS)?;
+        c.add_packers(
+            Path::new("rulesets/packers.toml"),
+            packers::EMBEDDED_PACKERS,
+        )?;
         Ok(c)
     }
 
@@ -147,7 +158,10 @@ impl Catalog {
     /// once `apis.toml` has declared them.
     pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogError> {
         let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| CatalogError::Io { path: path.to_path_buf(), source })
+            std::fs::read_to_string(path).map_err(|source| CatalogError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
         };
         let p_path = dir.join("permissions.toml");
         let p_text = read(&p_path)?;
@@ -181,10 +195,18 @@ impl Catalog {
             let span = p.span();
             let p = p.into_inner();
             if self.permissions.contains_key(&p.name) {
-                return Err(invalid(path, text, span.start, format!("duplicate permission `{}`", p.name)));
+                return Err(invalid(
+                    path,
+                    text,
+                    span.start,
+                    format!("duplicate permission `{}`", p.name),
+                ));
             }
             if !self.categories.is_empty() && !self.categories.contains_key(&p.pi) {
-                let msg = format!("unknown category `{}` in permission `{}` (see rulesets/apis.toml)", p.pi, p.name);
+                let msg = format!(
+                    "unknown category `{}` in permission `{}` (see rulesets/apis.toml)",
+                    p.pi, p.name
+                );
                 return Err(invalid(path, text, span.start, msg));
             }
             self.permissions.insert(p.name.clone(), p);
@@ -208,29 +230,53 @@ mod tests {
         let cam = c.permission("android.permission.CAMERA").unwrap();
         assert!(cam.is_dangerous());
         assert_eq!(cam.pi, "camera");
-        assert!(!c.permission("android.permission.INTERNET").unwrap().is_dangerous());
+        assert!(!c
+            .permission("android.permission.INTERNET")
+            .unwrap()
+            .is_dangerous());
     }
 
     #[test]
     fn errors_name_line_and_column() {
         let mut c = Catalog::default();
         let text = "[[permission]]\nname = \"a\"\nprotection = \"normal\"\nsince_api = 1\npi = \"x\"\nlabel = { zh = \"z\", en = \"e\" }\nsource = \"s\"\ncolour = \"red\"\n";
-        let e = c.add_permissions(Path::new("p.toml"), text).unwrap_err().to_string();
+        let e = c
+            .add_permissions(Path::new("p.toml"), text)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("p.toml:"), "{e}");
         assert!(e.contains("colour"), "{e}");
-        let dup = format!("{}\n{}", &text[..text.find("colour").unwrap()], &text[..text.find("colour").unwrap()]);
-        let e = Catalog::default().add_permissions(Path::new("p.toml"), &dup).unwrap_err().to_string();
-        assert!(e.contains("duplicate permission `a`") && e.starts_with("p.toml:9:1"), "{e}");
+        let dup = format!(
+            "{}\n{}",
+            &text[..text.find("colour").unwrap()],
+            &text[..text.find("colour").unwrap()]
+        );
+        let e = Catalog::default()
+            .add_permissions(Path::new("p.toml"), &dup)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("duplicate permission `a`") && e.starts_with("p.toml:9:1"),
+            "{e}"
+        );
     }
 
     #[test]
     fn permission_categories_are_checked() {
         let mut c = Catalog::default();
-        c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS).unwrap();
+        c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS)
+            .unwrap();
         let text = "\n[[permission]]\nname = \"a\"\nprotection = \"normal\"\nsince_api = 1\npi = \"x\"\nlabel = { zh = \"z\", en = \"e\" }\nsource = \"s\"\n";
-        let e = c.add_permissions(Path::new("p.toml"), text).unwrap_err().to_string();
-        assert!(e.starts_with("p.toml:2:1:") && e.contains("unknown category `x` in permission `a`"), "{e}");
-        c.add_permissions(Path::new("p.toml"), &text.replace("\"x\"", "\"camera\"")).unwrap();
+        let e = c
+            .add_permissions(Path::new("p.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("p.toml:2:1:") && e.contains("unknown category `x` in permission `a`"),
+            "{e}"
+        );
+        c.add_permissions(Path::new("p.toml"), &text.replace("\"x\"", "\"camera\""))
+            .unwrap();
     }
 
     #[test]
@@ -247,9 +293,16 @@ mod tests {
         let c = Catalog::load_dir(&dir).unwrap();
         assert_eq!(c.packers.len(), Catalog::embedded().unwrap().packers.len());
         assert_eq!(c.apis.len(), Catalog::embedded().unwrap().apis.len());
-        std::fs::write(dir.join("apis.toml"), EMBEDDED_APIS.replacen("pi = \"device-id\"", "pi = \"nope\"", 1)).unwrap();
+        std::fs::write(
+            dir.join("apis.toml"),
+            EMBEDDED_APIS.replacen("pi = \"device-id\"", "pi = \"nope\"", 1),
+        )
+        .unwrap();
         let e = Catalog::load_dir(&dir).unwrap_err().to_string();
-        assert!(e.contains("apis.toml:") && e.contains("unknown category `nope`"), "{e}");
+        assert!(
+            e.contains("apis.toml:") && e.contains("unknown category `nope`"),
+            "{e}"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }

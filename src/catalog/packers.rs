@@ -175,7 +175,10 @@ impl Catalog {
             let id_span = p.id.span();
             let id = p.id.into_inner();
             if !is_kebab(&id) {
-                return Err(err(id_span.start, format!("packer id `{id}` is not kebab-case")));
+                return Err(err(
+                    id_span.start,
+                    format!("packer id `{id}` is not kebab-case"),
+                ));
             }
             if self.packers.iter().any(|q| q.id == id) {
                 return Err(err(id_span.start, format!("duplicate packer `{id}`")));
@@ -185,10 +188,16 @@ impl Catalog {
                 let span = s.span();
                 let s = s.into_inner();
                 if sources.iter().any(|t: &Source| t.id == s.id) {
-                    return Err(err(span.start, format!("duplicate source `{}` in packer `{id}`", s.id)));
+                    return Err(err(
+                        span.start,
+                        format!("duplicate source `{}` in packer `{id}`", s.id),
+                    ));
                 }
                 if !(s.url.starts_with("https://") || s.url.starts_with("http://")) {
-                    return Err(err(span.start, format!("source `{}` needs an http(s) url", s.id)));
+                    return Err(err(
+                        span.start,
+                        format!("source `{}` needs an http(s) url", s.id),
+                    ));
                 }
                 sources.push(s);
             }
@@ -196,19 +205,27 @@ impl Catalog {
                 return Err(err(table.start, format!("packer `{id}` cites no source")));
             }
             let mut cited = BTreeSet::new();
-            let mut convert = |raw: Vec<RawSignal>, kind: &str| -> Result<Vec<Signal>, CatalogError> {
+            let mut convert = |raw: Vec<RawSignal>,
+                               kind: &str|
+             -> Result<Vec<Signal>, CatalogError> {
                 let mut out = Vec::with_capacity(raw.len());
                 for r in raw {
                     let pspan = r.pattern.span();
                     let pattern = r.pattern.into_inner();
-                    if pattern.is_empty() || pattern.chars().any(char::is_whitespace) || pattern == "*" {
+                    if pattern.is_empty()
+                        || pattern.chars().any(char::is_whitespace)
+                        || pattern == "*"
+                    {
                         return Err(err(
                             pspan.start,
                             format!("{kind} pattern `{pattern}` is empty, `*` or has spaces"),
                         ));
                     }
                     if r.cite.is_empty() {
-                        return Err(err(pspan.start, format!("{kind} pattern `{pattern}` cites no source")));
+                        return Err(err(
+                            pspan.start,
+                            format!("{kind} pattern `{pattern}` cites no source"),
+                        ));
                     }
                     let mut cite = Vec::with_capacity(r.cite.len());
                     for c in r.cite {
@@ -218,7 +235,10 @@ impl Catalog {
                             let known: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
                             return Err(err(
                                 cspan.start,
-                                format!("unknown source `{c}` (packer `{id}` has: {})", known.join(", ")),
+                                format!(
+                                    "unknown source `{c}` (packer `{id}` has: {})",
+                                    known.join(", ")
+                                ),
                             ));
                         }
                         cited.insert(c.clone());
@@ -237,13 +257,20 @@ impl Catalog {
             let assets = convert(p.assets, "assets")?;
             let classes = convert(p.classes, "classes")?;
             let application_names = convert(p.application_names, "application_names")?;
-            if native_libs.is_empty() && assets.is_empty() && classes.is_empty() && application_names.is_empty() {
+            if native_libs.is_empty()
+                && assets.is_empty()
+                && classes.is_empty()
+                && application_names.is_empty()
+            {
                 return Err(err(table.start, format!("packer `{id}` has no signal")));
             }
             if let Some(unused) = sources.iter().find(|s| !cited.contains(&s.id)) {
                 return Err(err(
                     table.start,
-                    format!("source `{}` of packer `{id}` is cited by no signal", unused.id),
+                    format!(
+                        "source `{}` of packer `{id}` is cited by no signal",
+                        unused.id
+                    ),
                 ));
             }
             self.packers.push(PackerInfo {
@@ -336,7 +363,11 @@ impl Catalog {
                         None => glob(&s.pattern, a),
                     };
                     if m {
-                        hit(s, format!("entry `{a}` (pattern `{}`)", s.pattern), &mut evidence);
+                        hit(
+                            s,
+                            format!("entry `{a}` (pattern `{}`)", s.pattern),
+                            &mut evidence,
+                        );
                     }
                 }
             }
@@ -360,7 +391,10 @@ impl Catalog {
                     if glob(&s.pattern, app) {
                         hit(
                             s,
-                            format!("<application android:name=\"{app}\"> (pattern `{}`)", s.pattern),
+                            format!(
+                                "<application android:name=\"{app}\"> (pattern `{}`)",
+                                s.pattern
+                            ),
                             &mut evidence,
                         );
                     }
@@ -540,7 +574,12 @@ mod tests {
     #[test]
     fn low_confidence_only_match_says_so() {
         let c = catalog();
-        let hits = c.match_packers(&["lib/arm64-v8a/libshield.so"], &[], std::iter::empty(), None);
+        let hits = c.match_packers(
+            &["lib/arm64-v8a/libshield.so"],
+            &[],
+            std::iter::empty(),
+            None,
+        );
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].id, "promon-shield");
         assert_eq!(hits[0].confidence, Confidence::Low);
@@ -554,7 +593,9 @@ mod tests {
     #[test]
     fn class_examples_are_capped() {
         let c = catalog();
-        let classes: Vec<String> = (0..10).map(|i| format!("Lcom/secneo/apkwrapper/C{i};")).collect();
+        let classes: Vec<String> = (0..10)
+            .map(|i| format!("Lcom/secneo/apkwrapper/C{i};"))
+            .collect();
         let hits = c.match_packers(&[], &[], classes.iter().map(String::as_str), None);
         assert_eq!(hits[0].id, "bangcle");
         assert_eq!(
@@ -571,7 +612,11 @@ mod tests {
         let hits = c.match_packers(
             &["lib/arm64-v8a/libflutter.so", "lib/arm64-v8a/libapp.so"],
             &["assets/flutter_assets/AssetManifest.json"],
-            ["Lcom/example/MainActivity;", "Lio/flutter/app/FlutterApplication;"].into_iter(),
+            [
+                "Lcom/example/MainActivity;",
+                "Lio/flutter/app/FlutterApplication;",
+            ]
+            .into_iter(),
             Some("io.flutter.app.FlutterApplication"),
         );
         assert!(hits.is_empty(), "{hits:#?}");
@@ -616,7 +661,8 @@ sources = [{ id = "a", url = "https://example.test/a" }]
         assert!(e.starts_with("p.toml:6:") && e.contains("weight"), "{e}");
         let e = load(&ONE.replace("url = ", "title = \"t\", url = ")).unwrap_err();
         assert!(e.starts_with("p.toml:7:") && e.contains("title"), "{e}");
-        let e = load(&ONE.replace("cite = [\"a\"]", "cite = [\"a\"], confidence = \"certain\"")).unwrap_err();
+        let e = load(&ONE.replace("cite = [\"a\"]", "cite = [\"a\"], confidence = \"certain\""))
+            .unwrap_err();
         assert!(e.starts_with("p.toml:6:") && e.contains("certain"), "{e}");
     }
 
@@ -647,7 +693,10 @@ sources = [{ id = "a", url = "https://example.test/a" }]
             "sources = [{ id = \"a\", url = \"https://example.test/b\" }, ",
         );
         assert!(load(&dup_src).unwrap_err().contains("duplicate source `a`"));
-        let no_signal = ONE.replace("native_libs = [{ pattern = \"libx.so\", cite = [\"a\"] }]\n", "");
+        let no_signal = ONE.replace(
+            "native_libs = [{ pattern = \"libx.so\", cite = [\"a\"] }]\n",
+            "",
+        );
         assert!(load(&no_signal).unwrap_err().contains("has no signal"));
     }
 }

@@ -74,7 +74,8 @@ pub fn run(a: &ScanArgs) -> u8 {
     };
     let urls = match &a.rules {
         Some(dir) if dir.join("endpoint-ignore.toml").is_file() => {
-            crate::evidence::endpoints::IgnoreList::load_dir(dir).map(crate::evidence::endpoints::Extractor::new)
+            crate::evidence::endpoints::IgnoreList::load_dir(dir)
+                .map(crate::evidence::endpoints::Extractor::new)
         }
         _ => crate::evidence::endpoints::Extractor::embedded(),
     };
@@ -85,7 +86,12 @@ pub fn run(a: &ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let opts = ScanOptions { limits: a.input_args.limits(), catalog, hash: true, urls };
+    let opts = ScanOptions {
+        limits: a.input_args.limits(),
+        catalog,
+        hash: true,
+        urls,
+    };
     let path = shown(&a.input);
     match scan_path(&a.input, &opts) {
         Ok(ev) => {
@@ -287,7 +293,10 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
         out.push_str(&format!("  - {}\n    {}\n", n.en, n.zh));
     }
     for p in &ev.coverage.packers {
-        out.push_str(&format!("  packer {} ({}), confidence {:?}:\n", p.name.zh, p.name.en, p.confidence));
+        out.push_str(&format!(
+            "  packer {} ({}), confidence {:?}:\n",
+            p.name.zh, p.name.en, p.confidence
+        ));
         for e in &p.evidence {
             out.push_str(&format!("    · {e}\n"));
         }
@@ -490,18 +499,42 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     ));
     if !code.categories.is_empty() {
         let mut t = new_table("sensitive API use");
-        t.set_header(vec!["personal information", "code owner", "sites", "example"]);
+        t.set_header(vec![
+            "personal information",
+            "code owner",
+            "sites",
+            "example",
+        ]);
         for cat in &code.categories {
-            let label = cat.label.as_ref().map_or_else(|| cat.pi.clone(), |l| format!("{} ({})", cat.pi, l.zh));
+            let label = cat
+                .label
+                .as_ref()
+                .map_or_else(|| cat.pi.clone(), |l| format!("{} ({})", cat.pi, l.zh));
             for o in &cat.owners {
                 let ex = o
                     .sites
                     .first()
-                    .map(|s| format!("{}.{} → {}", s.caller_class, s.caller_method.split('(').next().unwrap_or(""), s.callee))
+                    .map(|s| {
+                        format!(
+                            "{}.{} → {}",
+                            s.caller_class,
+                            s.caller_method.split('(').next().unwrap_or(""),
+                            s.callee
+                        )
+                    })
                     .unwrap_or_default();
                 let owner = o.owner.label().to_string();
-                let owner_cell = if owner == "app" { Cell::new(owner) } else { warn(Cell::new(owner)) };
-                t.add_row(vec![Cell::new(&label), owner_cell, Cell::new(o.sites.len()), Cell::new(ex)]);
+                let owner_cell = if owner == "app" {
+                    Cell::new(owner)
+                } else {
+                    warn(Cell::new(owner))
+                };
+                t.add_row(vec![
+                    Cell::new(&label),
+                    owner_cell,
+                    Cell::new(o.sites.len()),
+                    Cell::new(ex),
+                ]);
             }
         }
         out.push_str(&t.to_string());
@@ -518,10 +551,18 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
             native.libraries.len()
         ));
         let mut t = new_table("native libraries");
-        t.set_header(vec!["library", "JNI classes (owner)", "imports of interest", "note"]);
+        t.set_header(vec![
+            "library",
+            "JNI classes (owner)",
+            "imports of interest",
+            "note",
+        ]);
         for l in &native.libraries {
-            let mut classes: Vec<String> =
-                l.jni_exports.iter().map(|j| format!("{} ({})", j.class, j.owner.label())).collect();
+            let mut classes: Vec<String> = l
+                .jni_exports
+                .iter()
+                .map(|j| format!("{} ({})", j.class, j.owner.label()))
+                .collect();
             classes.dedup();
             let mut note = Vec::new();
             if l.has_jni_onload {
@@ -548,17 +589,28 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
     let eps = &ev.code.endpoints;
     if !eps.is_empty() {
         let clear = eps.iter().filter(|e| e.cleartext).count();
-        out.push_str(&format!("\nEndpoints: {} hosts, {} reached over cleartext\n", eps.len(), clear));
+        out.push_str(&format!(
+            "\nEndpoints: {} hosts, {} reached over cleartext\n",
+            eps.len(),
+            clear
+        ));
         let mut t = new_table("endpoints");
         t.set_header(vec!["host", "cleartext", "named by", "example URL"]);
         for e in eps {
             let owners: Vec<&str> = e.owners.iter().map(|o| o.label()).collect();
             let by = if owners.is_empty() {
-                e.places.first().map(|p| p.source.to_string()).unwrap_or_default()
+                e.places
+                    .first()
+                    .map(|p| p.source.to_string())
+                    .unwrap_or_default()
             } else {
                 owners.join(", ")
             };
-            let host = if e.cleartext { warn(Cell::new(&e.host)) } else { Cell::new(&e.host) };
+            let host = if e.cleartext {
+                warn(Cell::new(&e.host))
+            } else {
+                Cell::new(&e.host)
+            };
             t.add_row(vec![
                 host,
                 Cell::new(if e.cleartext { "yes" } else { "" }),

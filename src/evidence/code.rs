@@ -96,7 +96,12 @@ pub struct Place {
 pub type Occurrence = (crate::evidence::endpoints::Endpoint, Place);
 
 /// A host's entry while grouping: the use, its URLs, owners and places.
-type HostSlot = (EndpointUse, BTreeSet<String>, BTreeSet<Owner>, BTreeSet<Place>);
+type HostSlot = (
+    EndpointUse,
+    BTreeSet<String>,
+    BTreeSet<Owner>,
+    BTreeSet<Place>,
+);
 
 /// Groups occurrences by host, deterministically.
 pub fn group_endpoints(found: Vec<Occurrence>) -> Vec<EndpointUse> {
@@ -264,7 +269,13 @@ fn dex_jobs<'b>(apk: &'b str, archive: &'b Archive<'b>) -> Vec<DexJob<'b>> {
         } else {
             continue;
         };
-        jobs.push(DexJob { apk, path: n.to_owned(), location, archive, entry: e });
+        jobs.push(DexJob {
+            apk,
+            path: n.to_owned(),
+            location,
+            archive,
+            entry: e,
+        });
     }
     jobs
 }
@@ -296,7 +307,13 @@ struct WalkCtx<'c> {
     packer_prefixes: Vec<Vec<u8>>,
 }
 
-fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], ctx: &WalkCtx<'_>) -> DexResult {
+fn walk(
+    apk: &str,
+    path: &str,
+    location: &'static str,
+    data: &[u8],
+    ctx: &WalkCtx<'_>,
+) -> DexResult {
     let (index, who, urls) = (&ctx.index, ctx.who, ctx.urls);
     let mut file = DexFile {
         apk: apk.to_owned(),
@@ -336,13 +353,20 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], ctx: &WalkCt
     file.string_ids = counts.string_ids;
     for class in dex.classes().flatten() {
         out.classes += 1;
-        if ctx.packer_prefixes.iter().any(|p| class.descriptor.starts_with(p)) {
-            out.class_names.push(String::from_utf8_lossy(class.descriptor).into_owned());
+        if ctx
+            .packer_prefixes
+            .iter()
+            .any(|p| class.descriptor.starts_with(p))
+        {
+            out.class_names
+                .push(String::from_utf8_lossy(class.descriptor).into_owned());
         }
         if simple_name_is_short(class.descriptor) {
             out.short_named += 1;
         }
-        *out.classes_per_owner.entry(who.owner_of(class.descriptor).label().to_owned()).or_default() += 1;
+        *out.classes_per_owner
+            .entry(who.owner_of(class.descriptor).label().to_owned())
+            .or_default() += 1;
     }
     let file_label = format!("{apk}!{path}");
 
@@ -351,7 +375,9 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], ctx: &WalkCt
     let mut current: Option<u32> = None;
     let mut method_strings: Vec<&[u8]> = Vec::new();
     let mut pending: Vec<(&ApiInfo, CallSite, Owner)> = Vec::new();
-    let flush = |pending: &mut Vec<(&ApiInfo, CallSite, Owner)>, strings: &mut Vec<&[u8]>, out: &mut DexResult| {
+    let flush = |pending: &mut Vec<(&ApiInfo, CallSite, Owner)>,
+                 strings: &mut Vec<&[u8]>,
+                 out: &mut DexResult| {
         for (api, site, owner) in pending.drain(..) {
             let ok = match &api.also_requires_string {
                 Some(s) => strings.contains(&s.as_bytes()),
@@ -390,7 +416,9 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], ctx: &WalkCt
                 if !index.knows_class(mr.class) {
                     return;
                 }
-                let Ok(proto) = mr.proto().map(|p| p.to_string()) else { return };
+                let Ok(proto) = mr.proto().map(|p| p.to_string()) else {
+                    return;
+                };
                 for api in index.lookup_method(mr.class, mr.name, Some(proto.as_bytes())) {
                     let s = site(api, mr.to_string(), "invoke");
                     pending.push((api, s, who.owner_of(class.descriptor)));
@@ -402,7 +430,11 @@ fn walk(apk: &str, path: &str, location: &'static str, data: &[u8], ctx: &WalkCt
                     return;
                 }
                 for api in index.lookup_field(fr.class, fr.name) {
-                    let callee = format!("{}->{}", String::from_utf8_lossy(fr.class), String::from_utf8_lossy(fr.name));
+                    let callee = format!(
+                        "{}->{}",
+                        String::from_utf8_lossy(fr.class),
+                        String::from_utf8_lossy(fr.name)
+                    );
                     let s = site(api, callee, "field-read");
                     pending.push((api, s, who.owner_of(class.descriptor)));
                 }
@@ -461,7 +493,11 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
         classes: 0,
         short_named: 0,
     };
-    let limit = if job.location == "nested" { MAX_NESTED_ARCHIVE } else { MAX_DEX };
+    let limit = if job.location == "nested" {
+        MAX_NESTED_ARCHIVE
+    } else {
+        MAX_DEX
+    };
     let data = match job.archive.read(job.entry, limit) {
         Ok(d) => d,
         Err(e) => return vec![fail(job.path.clone(), job.location, e.to_string())],
@@ -473,10 +509,16 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
         return vec![walk(job.apk, &job.path, job.location, &data, ctx)];
     }
     // An archive under assets/: DEX inside it is loadable code.
-    let Ok(inner) = Archive::parse(&data) else { return Vec::new() };
+    let Ok(inner) = Archive::parse(&data) else {
+        return Vec::new();
+    };
     let inner = inner.value;
     let mut out = Vec::new();
-    for e in inner.entries().iter().filter(|e| e.name.to_ascii_lowercase().ends_with(".dex")) {
+    for e in inner
+        .entries()
+        .iter()
+        .filter(|e| e.name.to_ascii_lowercase().ends_with(".dex"))
+    {
         let path = format!("{}!{}", job.path, e.name);
         match inner.read(e, MAX_DEX) {
             Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, ctx)),
@@ -508,9 +550,20 @@ pub fn collect(
             format!("L{}", literal.replace('.', "/")).into_bytes()
         })
         .collect();
-    let ctx = WalkCtx { index: catalog.api_index(), who, urls, packer_prefixes };
-    let jobs: Vec<DexJob<'_>> = apks.iter().flat_map(|(name, ar)| dex_jobs(name, ar)).collect();
-    let results: Vec<DexResult> = jobs.par_iter().flat_map_iter(|j| run_job(j, &ctx)).collect();
+    let ctx = WalkCtx {
+        index: catalog.api_index(),
+        who,
+        urls,
+        packer_prefixes,
+    };
+    let jobs: Vec<DexJob<'_>> = apks
+        .iter()
+        .flat_map(|(name, ar)| dex_jobs(name, ar))
+        .collect();
+    let results: Vec<DexResult> = jobs
+        .par_iter()
+        .flat_map_iter(|j| run_job(j, &ctx))
+        .collect();
     let mut found = more_endpoints;
 
     let mut ev = CodeEvidence::default();
@@ -528,33 +581,65 @@ pub fn collect(
         }
         found.extend(r.endpoints);
         for (owner, pi, site) in r.sites {
-            *grouped.entry((pi, owner)).or_default().entry(site).or_default() += 1;
+            *grouped
+                .entry((pi, owner))
+                .or_default()
+                .entry(site)
+                .or_default() += 1;
         }
         ev.dex_files.push(r.file);
     }
-    ev.dex_files.sort_by(|a, b| (&a.apk, &a.path).cmp(&(&b.apk, &b.path)));
+    ev.dex_files
+        .sort_by(|a, b| (&a.apk, &a.path).cmp(&(&b.apk, &b.path)));
     ev.endpoints = group_endpoints(found);
     ev.obfuscation = Obfuscation {
         classes,
         short_named,
-        ratio: if classes == 0 { 0.0 } else { (short_named as f64 / classes as f64 * 1000.0).round() / 1000.0 },
+        ratio: if classes == 0 {
+            0.0
+        } else {
+            (short_named as f64 / classes as f64 * 1000.0).round() / 1000.0
+        },
     };
     let mut by_pi: BTreeMap<String, Vec<OwnerUse>> = BTreeMap::new();
     for ((pi, owner), sites) in grouped {
-        let sites: Vec<CallSite> = sites.into_iter().map(|(mut s, n)| {
-            s.count = n;
-            s
-        }).collect();
-        *ev.summary.entry(pi.clone()).or_default().entry(owner.label().to_owned()).or_default() += sites.len();
+        let sites: Vec<CallSite> = sites
+            .into_iter()
+            .map(|(mut s, n)| {
+                s.count = n;
+                s
+            })
+            .collect();
+        *ev.summary
+            .entry(pi.clone())
+            .or_default()
+            .entry(owner.label().to_owned())
+            .or_default() += sites.len();
         by_pi.entry(pi).or_default().push(OwnerUse { owner, sites });
     }
     ev.categories = by_pi
         .into_iter()
-        .map(|(pi, owners)| CategoryUse { label: catalog.category(&pi).map(|c| c.label.clone()), pi, owners })
+        .map(|(pi, owners)| CategoryUse {
+            label: catalog.category(&pi).map(|c| c.label.clone()),
+            pi,
+            owners,
+        })
         .collect();
-    let names: Vec<&str> = apks.iter().flat_map(|(_, ar)| ar.entries().iter().map(|e| e.name.as_str())).collect();
-    let libs: Vec<&str> = names.iter().copied().filter(|n| n.ends_with(".so")).collect();
-    let packers = catalog.match_packers(&libs, &names, class_names.iter().map(String::as_str), application_class);
+    let names: Vec<&str> = apks
+        .iter()
+        .flat_map(|(_, ar)| ar.entries().iter().map(|e| e.name.as_str()))
+        .collect();
+    let libs: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.ends_with(".so"))
+        .collect();
+    let packers = catalog.match_packers(
+        &libs,
+        &names,
+        class_names.iter().map(String::as_str),
+        application_class,
+    );
     (ev, packers)
 }
 

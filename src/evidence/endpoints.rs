@@ -108,13 +108,36 @@ const MAX_LABEL: usize = 63;
 /// Public DNS resolvers kept although they look like version numbers.
 pub const KNOWN_RESOLVERS: &[&str] = &["1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9"];
 /// First labels that make a dotted lowercase string a Java package name.
-pub const PACKAGE_ROOTS: &[&str] =
-    &["com", "org", "net", "edu", "gov", "cn", "io", "android", "androidx", "java", "javax", "kotlin", "kotlinx", "dalvik"];
+pub const PACKAGE_ROOTS: &[&str] = &[
+    "com", "org", "net", "edu", "gov", "cn", "io", "android", "androidx", "java", "javax",
+    "kotlin", "kotlinx", "dalvik",
+];
 /// TLDs that keep a name starting with a [`PACKAGE_ROOTS`] label.
 pub const WEB_TLDS: &[&str] = &["com", "net", "org", "cn", "io", "info", "top", "xyz", "vip"];
 /// TLDs that are also common file extensions; `name.ext` is a file name.
-pub const FILE_EXT_TLDS: &[&str] =
-    &["md", "py", "sh", "so", "zip", "mov", "cc", "rs", "pl", "ps", "mp", "ai", "ml", "im", "js", "ts", "kt", "gz", "bz", "db", "properties"];
+pub const FILE_EXT_TLDS: &[&str] = &[
+    "md",
+    "py",
+    "sh",
+    "so",
+    "zip",
+    "mov",
+    "cc",
+    "rs",
+    "pl",
+    "ps",
+    "mp",
+    "ai",
+    "ml",
+    "im",
+    "js",
+    "ts",
+    "kt",
+    "gz",
+    "bz",
+    "db",
+    "properties",
+];
 /// Special-use names (RFC 6761 and mDNS) accepted as TLDs of bare names.
 const SPECIAL_TLDS: &[&str] = &["test", "example", "localhost", "local"];
 
@@ -270,23 +293,38 @@ impl IgnoreList {
         for entry in file.ignore {
             let start = entry.span().start;
             let raw = entry.into_inner();
-            let mut given = [raw.host.map(|v| (v, 0)), raw.domain.map(|v| (v, 1)), raw.url_prefix.map(|v| (v, 2))]
-                .into_iter()
-                .flatten();
+            let mut given = [
+                raw.host.map(|v| (v, 0)),
+                raw.domain.map(|v| (v, 1)),
+                raw.url_prefix.map(|v| (v, 2)),
+            ]
+            .into_iter()
+            .flatten();
             let (Some((value, which)), None) = (given.next(), given.next()) else {
-                return Err(invalid(path, text, start, "give exactly one of `host`, `domain`, `url_prefix`".into()));
+                return Err(invalid(
+                    path,
+                    text,
+                    start,
+                    "give exactly one of `host`, `domain`, `url_prefix`".into(),
+                ));
             };
             let v = value.get_ref();
             let bad = v.is_empty()
                 || v.contains("://")
-                || v.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace())
+                || v.bytes()
+                    .any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace())
                 || (which < 2 && v.contains('/'));
             if bad {
                 let msg = format!("`{v}` must be lowercase, without scheme or spaces (and without a path unless url_prefix)");
                 return Err(invalid(path, text, value.span().start, msg));
             }
             if raw.reason.trim().is_empty() {
-                return Err(invalid(path, text, start, "an ignore entry needs a `reason`".into()));
+                return Err(invalid(
+                    path,
+                    text,
+                    start,
+                    "an ignore entry needs a `reason`".into(),
+                ));
             }
             let v = value.into_inner();
             let matcher = match which {
@@ -294,7 +332,10 @@ impl IgnoreList {
                 1 => IgnoreMatcher::Domain(v),
                 _ => IgnoreMatcher::UrlPrefix(v),
             };
-            rules.push(IgnoreRule { matcher, reason: raw.reason });
+            rules.push(IgnoreRule {
+                matcher,
+                reason: raw.reason,
+            });
         }
         Ok(IgnoreList { rules })
     }
@@ -307,7 +348,10 @@ impl IgnoreList {
     /// Loads `endpoint-ignore.toml` from a rulesets directory.
     pub fn load_dir(dir: &Path) -> Result<IgnoreList, CatalogError> {
         let path = dir.join("endpoint-ignore.toml");
-        let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Io { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Io {
+            path: path.clone(),
+            source,
+        })?;
         IgnoreList::parse(&path, &text)
     }
 
@@ -317,10 +361,14 @@ impl IgnoreList {
         self.rules.iter().find(|r| match &r.matcher {
             IgnoreMatcher::Host(h) => host == h,
             IgnoreMatcher::Domain(d) => {
-                host == d || (host.len() > d.len() && host.ends_with(d.as_str()) && host.as_bytes().get(host.len() - d.len() - 1) == Some(&b'.'))
+                host == d
+                    || (host.len() > d.len()
+                        && host.ends_with(d.as_str())
+                        && host.as_bytes().get(host.len() - d.len() - 1) == Some(&b'.'))
             }
             IgnoreMatcher::UrlPrefix(p) => {
-                e.kind == EndpointKind::Url && format!("{host}{}", e.path.as_deref().unwrap_or("")).starts_with(p.as_str())
+                e.kind == EndpointKind::Url
+                    && format!("{host}{}", e.path.as_deref().unwrap_or("")).starts_with(p.as_str())
             }
         })
     }
@@ -351,13 +399,18 @@ static DEFAULT: OnceLock<Extractor> = OnceLock::new();
 
 /// Endpoints in `s`, with the embedded ignore list.
 pub fn extract(s: &str) -> Vec<Endpoint> {
-    DEFAULT.get_or_init(|| Extractor::embedded().unwrap_or_default()).extract(s)
+    DEFAULT
+        .get_or_init(|| Extractor::embedded().unwrap_or_default())
+        .extract(s)
 }
 
 impl Extractor {
     /// An extractor with this ignore list.
     pub fn new(ignore: IgnoreList) -> Self {
-        Extractor { ignore, ipv4: Regex::new(IPV4_PATTERN).ok() }
+        Extractor {
+            ignore,
+            ipv4: Regex::new(IPV4_PATTERN).ok(),
+        }
     }
 
     /// An extractor with the embedded ignore list.
@@ -391,7 +444,10 @@ impl Extractor {
     /// Runs over many strings, each with the caller's provenance key (a
     /// DEX class, resource name, asset path, …); returns only the strings
     /// that hold endpoints, with their keys, in input order.
-    pub fn extract_many<K, S: AsRef<str>>(&self, items: impl IntoIterator<Item = (K, S)>) -> Vec<(K, Vec<Endpoint>)> {
+    pub fn extract_many<K, S: AsRef<str>>(
+        &self,
+        items: impl IntoIterator<Item = (K, S)>,
+    ) -> Vec<(K, Vec<Endpoint>)> {
         self.extract_each(items).collect()
     }
 
@@ -429,7 +485,12 @@ impl Extractor {
             }
         }
         found.sort_by_key(|e| e.offset);
-        out.extend(found.into_iter().filter(|e| self.ignore.matching(e).is_none()).take(MAX_ENDPOINTS));
+        out.extend(
+            found
+                .into_iter()
+                .filter(|e| self.ignore.matching(e).is_none())
+                .take(MAX_ENDPOINTS),
+        );
     }
 
     fn scan_ipv4(&self, b: &[u8], url_spans: &[(usize, usize)], out: &mut Vec<Endpoint>) {
@@ -449,7 +510,8 @@ impl Extractor {
                 continue;
             }
             let before = m.start().checked_sub(1).and_then(|i| b.get(i)).copied();
-            if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_')) {
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
+            {
                 continue;
             }
             let after = b.get(m.end()).copied();
@@ -481,7 +543,14 @@ impl Extractor {
             if skip_bare_ipv4(ip) {
                 continue;
             }
-            out.push(endpoint(EndpointKind::Ip, m.start(), None, Host::V4(ip), port, None));
+            out.push(endpoint(
+                EndpointKind::Ip,
+                m.start(),
+                None,
+                Host::V4(ip),
+                port,
+                None,
+            ));
         }
     }
 }
@@ -515,7 +584,12 @@ fn is_scheme_byte(c: u8) -> bool {
 
 /// Bytes that end a URL.
 fn is_terminator(c: u8) -> bool {
-    c <= b' ' || c >= 0x7f || matches!(c, b'"' | b'\'' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^')
+    c <= b' '
+        || c >= 0x7f
+        || matches!(
+            c,
+            b'"' | b'\'' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^'
+        )
 }
 
 fn scan_urls(b: &[u8], out: &mut Vec<Endpoint>, spans: &mut Vec<(usize, usize)>) {
@@ -533,7 +607,9 @@ fn scan_urls(b: &[u8], out: &mut Vec<Endpoint>, spans: &mut Vec<(usize, usize)>)
         while st > 0 && sep - st <= 6 && b.get(st - 1).copied().is_some_and(is_scheme_byte) {
             st -= 1;
         }
-        let Some(scheme) = b.get(st..sep).and_then(Scheme::parse) else { continue };
+        let Some(scheme) = b.get(st..sep).and_then(Scheme::parse) else {
+            continue;
+        };
         if st > 0 && b.get(st - 1).copied().is_some_and(is_scheme_byte) {
             continue;
         }
@@ -549,7 +625,12 @@ fn scan_urls(b: &[u8], out: &mut Vec<Endpoint>, spans: &mut Vec<(usize, usize)>)
 /// Parses the part after `scheme://`; returns the end of the URL and the
 /// endpoint, or `None` (the caller then goes on at the next `://`, having
 /// spent at most [`MAX_AUTHORITY`] bytes here).
-fn parse_url(b: &[u8], url_start: usize, start: usize, scheme: Scheme) -> Option<(usize, Endpoint)> {
+fn parse_url(
+    b: &[u8],
+    url_start: usize,
+    start: usize,
+    scheme: Scheme,
+) -> Option<(usize, Endpoint)> {
     let rest = b.get(start..)?;
     let auth_len = rest
         .iter()
@@ -560,7 +641,9 @@ fn parse_url(b: &[u8], url_start: usize, start: usize, scheme: Scheme) -> Option
         return None;
     }
     let mut authority = rest.get(..auth_len)?;
-    let has_path = rest.get(auth_len).is_some_and(|&c| matches!(c, b'/' | b'?' | b'#'));
+    let has_path = rest
+        .get(auth_len)
+        .is_some_and(|&c| matches!(c, b'/' | b'?' | b'#'));
     if !has_path {
         authority = trim_trailing(authority);
     }
@@ -569,7 +652,10 @@ fn parse_url(b: &[u8], url_start: usize, start: usize, scheme: Scheme) -> Option
     let mut path = None;
     if has_path {
         let tail = rest.get(auth_len..)?;
-        let raw_len = tail.iter().position(|&c| is_terminator(c)).unwrap_or(tail.len());
+        let raw_len = tail
+            .iter()
+            .position(|&c| is_terminator(c))
+            .unwrap_or(tail.len());
         let raw = tail.get(..raw_len)?;
         let trimmed = trim_trailing(raw);
         end = start + auth_len + trimmed.len();
@@ -584,7 +670,10 @@ fn parse_url(b: &[u8], url_start: usize, start: usize, scheme: Scheme) -> Option
         let e = endpoint(EndpointKind::Url, url_start, Some(scheme), host, port, path);
         return Some(((start + auth_len + raw_len).max(end), e));
     }
-    Some((end, endpoint(EndpointKind::Url, url_start, Some(scheme), host, port, path)))
+    Some((
+        end,
+        endpoint(EndpointKind::Url, url_start, Some(scheme), host, port, path),
+    ))
 }
 
 /// Cuts trailing punctuation that belongs to the surrounding text; a
@@ -596,7 +685,9 @@ fn trim_trailing(mut s: &[u8]) -> &[u8] {
     let open = [count(b'('), count(b'['), count(b'{')];
     let mut close = [count(b')'), count(b']'), count(b'}')];
     loop {
-        let Some((&last, head)) = s.split_last() else { return s };
+        let Some((&last, head)) = s.split_last() else {
+            return s;
+        };
         let bracket = match last {
             b')' => Some(0),
             b']' => Some(1),
@@ -611,7 +702,10 @@ fn trim_trailing(mut s: &[u8]) -> &[u8] {
                 }
                 _ => false,
             },
-            None => matches!(last, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*' | b'\'' | b'"'),
+            None => matches!(
+                last,
+                b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*' | b'\'' | b'"'
+            ),
         };
         if !cut {
             return s;
@@ -637,7 +731,10 @@ fn parse_authority(authority: &[u8]) -> Option<(Host, Option<u16>)> {
         return Some((Host::V6(ip), port));
     }
     let (name, port) = match memchr::memrchr(b':', host_port) {
-        Some(i) => (host_port.get(..i)?, port_or_default(host_port.get(i + 1..)?)?),
+        Some(i) => (
+            host_port.get(..i)?,
+            port_or_default(host_port.get(i + 1..)?)?,
+        ),
         None => (host_port, None),
     };
     Some((parse_host_name(name)?, port))
@@ -661,7 +758,11 @@ fn parse_port(p: &[u8]) -> Option<u16> {
 }
 
 fn parse_octet(d: &[u8]) -> Option<u8> {
-    if d.is_empty() || d.len() > 3 || (d.len() > 1 && d.first() == Some(&b'0')) || !d.iter().all(u8::is_ascii_digit) {
+    if d.is_empty()
+        || d.len() > 3
+        || (d.len() > 1 && d.first() == Some(&b'0'))
+        || !d.iter().all(u8::is_ascii_digit)
+    {
         return None;
     }
     let v: u32 = d.iter().fold(0, |acc, &c| acc * 10 + u32::from(c - b'0'));
@@ -676,12 +777,25 @@ fn parse_ipv6_zoned(s: &[u8], in_url: bool) -> Option<Ipv6Addr> {
         None => (s, None),
     };
     if let Some(z) = zone {
-        let z = if in_url { z.strip_prefix(b"25").unwrap_or(z) } else { z };
-        if z.is_empty() || z.len() > 64 || !z.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'~' | b'-')) {
+        let z = if in_url {
+            z.strip_prefix(b"25").unwrap_or(z)
+        } else {
+            z
+        };
+        if z.is_empty()
+            || z.len() > 64
+            || !z
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'~' | b'-'))
+        {
             return None;
         }
     }
-    if addr.len() > 45 || !addr.iter().all(|&c| c.is_ascii_hexdigit() || c == b':' || c == b'.') {
+    if addr.len() > 45
+        || !addr
+            .iter()
+            .all(|&c| c.is_ascii_hexdigit() || c == b':' || c == b'.')
+    {
         return None;
     }
     std::str::from_utf8(addr).ok()?.parse().ok()
@@ -699,13 +813,19 @@ fn parse_host_name(name: &[u8]) -> Option<Host> {
         for o in &mut octets {
             *o = parse_octet(parts.next()?)?;
         }
-        return parts.next().is_none().then_some(Host::V4(Ipv4Addr::from(octets)));
+        return parts
+            .next()
+            .is_none()
+            .then_some(Host::V4(Ipv4Addr::from(octets)));
     }
     for label in name.split(|&c| c == b'.') {
         if label.is_empty() || label.len() > MAX_LABEL {
             return None;
         }
-        if !label.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
+        if !label
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        {
             return None;
         }
     }
@@ -727,7 +847,9 @@ fn skip_bare_ipv4(ip: Ipv4Addr) -> bool {
 /// The whole string as a bare name, IPv6 literal, with an optional port.
 fn bare(s: &str) -> Option<Endpoint> {
     let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
-    let offset = s.len() - s.trim_start_matches(|c: char| c.is_ascii_whitespace()).len();
+    let offset = s.len()
+        - s.trim_start_matches(|c: char| c.is_ascii_whitespace())
+            .len();
     let tb = t.as_bytes();
     if tb.len() < 2 || tb.len() > MAX_HOST + 8 {
         return None;
@@ -750,16 +872,28 @@ fn bare(s: &str) -> Option<Endpoint> {
         if ip.is_unspecified() {
             return None;
         }
-        return Some(endpoint(EndpointKind::Ip, offset, None, Host::V6(ip), port, None));
+        return Some(endpoint(
+            EndpointKind::Ip,
+            offset,
+            None,
+            Host::V6(ip),
+            port,
+            None,
+        ));
     }
     let (name, port) = match memchr(b':', tb) {
         Some(i) => (tb.get(..i)?, Some(parse_port(tb.get(i + 1..)?)?)),
         None => (tb, None),
     };
-    if !name.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.') {
+    if !name
+        .iter()
+        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+    {
         return None;
     }
-    let Host::Name(host) = parse_host_name(name)? else { return None };
+    let Host::Name(host) = parse_host_name(name)? else {
+        return None;
+    };
     let labels: Vec<&str> = host.split('.').collect();
     let (first, tld) = (*labels.first()?, *labels.last()?);
     if labels.len() < 2 || !tld.bytes().any(|c| c.is_ascii_lowercase()) {
@@ -771,11 +905,19 @@ fn bare(s: &str) -> Option<Endpoint> {
     if labels.len() == 2 && FILE_EXT_TLDS.contains(&tld) {
         return None;
     }
-    let known = SPECIAL_TLDS.contains(&tld) || psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
+    let known =
+        SPECIAL_TLDS.contains(&tld) || psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
     if !known {
         return None;
     }
-    Some(endpoint(EndpointKind::Host, offset, None, Host::Name(host), port, None))
+    Some(endpoint(
+        EndpointKind::Host,
+        offset,
+        None,
+        Host::Name(host),
+        port,
+        None,
+    ))
 }
 
 fn ipv4_private(ip: Ipv4Addr) -> bool {
@@ -806,9 +948,21 @@ fn endpoint(
             let reg = psl::domain_str(&n).map(str::to_owned);
             (n, false, false, local, reg)
         }
-        Host::V4(ip) => (ip.to_string(), true, ipv4_private(ip), ip.is_loopback() || ip.is_link_local(), None),
+        Host::V4(ip) => (
+            ip.to_string(),
+            true,
+            ipv4_private(ip),
+            ip.is_loopback() || ip.is_link_local(),
+            None,
+        ),
         Host::V6(ip) => match ip.to_ipv4_mapped() {
-            Some(v4) => (ip.to_string(), true, ipv4_private(v4), v4.is_loopback() || v4.is_link_local(), None),
+            Some(v4) => (
+                ip.to_string(),
+                true,
+                ipv4_private(v4),
+                v4.is_loopback() || v4.is_link_local(),
+                None,
+            ),
             None => {
                 let seg0 = ip.segments().first().copied().unwrap_or(0);
                 let doc = seg0 == 0x2001 && ip.segments().get(1) == Some(&0x0db8);
@@ -818,12 +972,22 @@ fn endpoint(
                     || ip.is_unicast_link_local()
                     || ip.is_multicast()
                     || doc;
-                (ip.to_string(), true, private, ip.is_loopback() || ip.is_unicast_link_local(), None)
+                (
+                    ip.to_string(),
+                    true,
+                    private,
+                    ip.is_loopback() || ip.is_unicast_link_local(),
+                    None,
+                )
             }
         },
     };
     let url = scheme.map(|sc| {
-        let h = if host.contains(':') { format!("[{host}]") } else { host.clone() };
+        let h = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host.clone()
+        };
         let p = port.map(|p| format!(":{p}")).unwrap_or_default();
         format!("{}://{h}{p}{}", sc.as_str(), path.as_deref().unwrap_or(""))
     });

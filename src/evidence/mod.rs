@@ -75,7 +75,10 @@ pub struct Tool {
 
 impl Default for Tool {
     fn default() -> Self {
-        Tool { name: "humiao", version: env!("CARGO_PKG_VERSION") }
+        Tool {
+            name: "humiao",
+            version: env!("CARGO_PKG_VERSION"),
+        }
     }
 }
 
@@ -282,7 +285,13 @@ pub struct LocatedAnomaly {
 impl LocatedAnomaly {
     /// Locates an anomaly.
     pub fn new(apk: &str, part: &str, a: Anomaly) -> Self {
-        LocatedAnomaly { apk: apk.to_owned(), part: part.to_owned(), code: a.code, offset: a.offset, detail: a.detail }
+        LocatedAnomaly {
+            apk: apk.to_owned(),
+            part: part.to_owned(),
+            code: a.code,
+            offset: a.offset,
+            detail: a.detail,
+        }
     }
 }
 
@@ -309,17 +318,19 @@ pub fn merge_permissions<'m>(
     for (apk, m) in manifests {
         for up in &m.uses_permissions {
             let info = catalog.permission(&up.name);
-            let e = by_name.entry(up.name.clone()).or_insert_with(|| RequestedPermission {
-                name: up.name.clone(),
-                requested_by: Vec::new(),
-                max_sdk_version: None,
-                flags: Vec::new(),
-                protection: info.map(|i| i.protection.clone()),
-                dangerous: info.is_some_and(|i| i.is_dangerous()),
-                pi: info.map(|i| i.pi.clone()),
-                label: info.map(|i| i.label.clone()),
-                declared_in: Vec::new(),
-            });
+            let e = by_name
+                .entry(up.name.clone())
+                .or_insert_with(|| RequestedPermission {
+                    name: up.name.clone(),
+                    requested_by: Vec::new(),
+                    max_sdk_version: None,
+                    flags: Vec::new(),
+                    protection: info.map(|i| i.protection.clone()),
+                    dangerous: info.is_some_and(|i| i.is_dangerous()),
+                    pi: info.map(|i| i.pi.clone()),
+                    label: info.map(|i| i.label.clone()),
+                    declared_in: Vec::new(),
+                });
             if !e.requested_by.contains(&up.kind) {
                 e.requested_by.push(up.kind);
             }

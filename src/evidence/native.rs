@@ -89,7 +89,11 @@ fn abi_of(name: &str) -> Option<&str> {
 
 /// Collects native-library evidence over the APKs, and the endpoints named
 /// in their strings.
-pub fn collect(apks: &[(&str, &Archive<'_>)], who: &Attributor, urls: &Extractor) -> (NativeEvidence, Vec<Occurrence>) {
+pub fn collect(
+    apks: &[(&str, &Archive<'_>)],
+    who: &Attributor,
+    urls: &Extractor,
+) -> (NativeEvidence, Vec<Occurrence>) {
     let mut abis = BTreeSet::new();
     let mut all: Vec<(&str, &Archive<'_>, &Entry)> = Vec::new();
     for (apk, ar) in apks {
@@ -160,12 +164,21 @@ pub fn collect(apks: &[(&str, &Archive<'_>)], who: &Attributor, urls: &Extractor
                         .into_iter()
                         .map(|j| {
                             let descriptor = format!("L{};", j.class.replace('.', "/"));
-                            JniMethod { owner: who.owner_of(descriptor.as_bytes()), class: j.class, method: j.method }
+                            JniMethod {
+                                owner: who.owner_of(descriptor.as_bytes()),
+                                class: j.class,
+                                method: j.method,
+                            }
                         })
                         .collect();
                     for s in &n.strings {
                         for ep in urls.extract(s) {
-                            let place = Place { source: "native", file: format!("{apk}!{}", e.name), within: None, owner: None };
+                            let place = Place {
+                                source: "native",
+                                file: format!("{apk}!{}", e.name),
+                                within: None,
+                                owner: None,
+                            };
                             found.push((ep, place));
                         }
                     }
@@ -186,7 +199,8 @@ pub fn collect(apks: &[(&str, &Archive<'_>)], who: &Attributor, urls: &Extractor
         ev.libraries.push(lib);
         endpoints.extend(found);
     }
-    ev.libraries.sort_by(|a, b| (&a.apk, &a.path).cmp(&(&b.apk, &b.path)));
+    ev.libraries
+        .sort_by(|a, b| (&a.apk, &a.path).cmp(&(&b.apk, &b.path)));
     ev.other_abi_libraries.sort();
     ev.other_abi_libraries.dedup();
     (ev, endpoints)

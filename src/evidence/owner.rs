@@ -69,7 +69,10 @@ impl Attributor {
             2 => parts.into_iter().take(1).collect(),
             _ => parts.into_iter().take(2).collect(),
         };
-        let text: Vec<String> = prefix.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect();
+        let text: Vec<String> = prefix
+            .iter()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .collect();
         Owner::ThirdParty(text.join("."))
     }
 }
@@ -86,14 +89,32 @@ mod tests {
     #[test]
     fn attribution() {
         let a = Attributor::new(["com.example.kidsdemo", ""]);
-        assert_eq!(a.owner_of(b"Lcom/example/kidsdemo/MainActivity;"), Owner::App);
+        assert_eq!(
+            a.owner_of(b"Lcom/example/kidsdemo/MainActivity;"),
+            Owner::App
+        );
         assert_eq!(a.owner_of(b"Lcom/example/kidsdemo/a/b;"), Owner::App);
         // A sibling package is not the app.
-        assert_eq!(a.owner_of(b"Lcom/example/kidsdemox/A;"), Owner::ThirdParty("com.example".into()));
-        assert_eq!(a.owner_of(b"Lcom/umeng/analytics/MobclickAgent;"), Owner::ThirdParty("com.umeng".into()));
-        assert_eq!(a.owner_of(b"Lcn/jpush/android/api/JPushInterface;"), Owner::ThirdParty("cn.jpush".into()));
-        assert_eq!(a.owner_of(b"Lokhttp3/OkHttpClient;"), Owner::ThirdParty("okhttp3".into()));
-        assert_eq!(a.owner_of(b"LA;"), Owner::ThirdParty("(default package)".into()));
+        assert_eq!(
+            a.owner_of(b"Lcom/example/kidsdemox/A;"),
+            Owner::ThirdParty("com.example".into())
+        );
+        assert_eq!(
+            a.owner_of(b"Lcom/umeng/analytics/MobclickAgent;"),
+            Owner::ThirdParty("com.umeng".into())
+        );
+        assert_eq!(
+            a.owner_of(b"Lcn/jpush/android/api/JPushInterface;"),
+            Owner::ThirdParty("cn.jpush".into())
+        );
+        assert_eq!(
+            a.owner_of(b"Lokhttp3/OkHttpClient;"),
+            Owner::ThirdParty("okhttp3".into())
+        );
+        assert_eq!(
+            a.owner_of(b"LA;"),
+            Owner::ThirdParty("(default package)".into())
+        );
         assert_eq!(package_of("com.x.Y"), Some("com.x"));
     }
 }

@@ -61,11 +61,15 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use goblin::container::{Container, Ctx, Endian};
-use goblin::elf::dynamic::{Dyn, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMTAB};
+use goblin::elf::dynamic::{
+    Dyn, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMTAB,
+};
 use goblin::elf::header::{self, Header};
 use goblin::elf::program_header::{ProgramHeader, PF_W, PF_X, PT_DYNAMIC, PT_LOAD};
 use goblin::elf::section_header::{SectionHeader, SHN_XINDEX, SHT_DYNAMIC, SHT_DYNSYM, SHT_NOBITS};
-use goblin::elf::sym::{Sym, Symtab, STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, STV_DEFAULT, STV_PROTECTED};
+use goblin::elf::sym::{
+    Sym, Symtab, STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, STV_DEFAULT, STV_PROTECTED,
+};
 use goblin::elf::Dynamic;
 use serde::Serialize;
 
@@ -109,10 +113,19 @@ pub const IMPORTS_OF_INTEREST: &[(&str, &str)] = &[
     // Loading code at run time (packers, hot-fix SDKs, plug-ins).
     ("dlopen", "loads a library at run time"),
     ("android_dlopen_ext", "loads a library at run time"),
-    ("dlsym", "looks up a symbol at run time (hides which API is called)"),
-    ("dl_iterate_phdr", "walks loaded libraries (hook and root detection)"),
+    (
+        "dlsym",
+        "looks up a symbol at run time (hides which API is called)",
+    ),
+    (
+        "dl_iterate_phdr",
+        "walks loaded libraries (hook and root detection)",
+    ),
     // Anti-debugging.
-    ("ptrace", "debugger detection or self-tracing (anti-debugging)"),
+    (
+        "ptrace",
+        "debugger detection or self-tracing (anti-debugging)",
+    ),
     (
         "prctl",
         "changes process attributes (e.g. PR_SET_DUMPABLE, anti-debugging)",
@@ -141,7 +154,10 @@ pub const IMPORTS_OF_INTEREST: &[(&str, &str)] = &[
     ("send", "sends network data"),
     ("getaddrinfo", "resolves host names"),
     ("gethostbyname", "resolves host names"),
-    ("getifaddrs", "lists network interfaces (IP and MAC addresses)"),
+    (
+        "getifaddrs",
+        "lists network interfaces (IP and MAC addresses)",
+    ),
     // Device identity.
     (
         "__system_property_get",
@@ -150,15 +166,27 @@ pub const IMPORTS_OF_INTEREST: &[(&str, &str)] = &[
     ("__system_property_find", "reads device properties"),
     ("__system_property_read", "reads device properties"),
     ("__system_property_read_callback", "reads device properties"),
-    ("__system_property_foreach", "enumerates all device properties"),
+    (
+        "__system_property_foreach",
+        "enumerates all device properties",
+    ),
     // Watching and self-modification.
-    ("inotify_init", "watches files (anti-tamper, memory-dump detection)"),
-    ("inotify_init1", "watches files (anti-tamper, memory-dump detection)"),
+    (
+        "inotify_init",
+        "watches files (anti-tamper, memory-dump detection)",
+    ),
+    (
+        "inotify_init1",
+        "watches files (anti-tamper, memory-dump detection)",
+    ),
     (
         "inotify_add_watch",
         "watches files (anti-tamper, memory-dump detection)",
     ),
-    ("mprotect", "changes memory protection (unpacking, self-modifying code)"),
+    (
+        "mprotect",
+        "changes memory protection (unpacking, self-modifying code)",
+    ),
 ];
 
 /// Why a native library could not be read at all.
@@ -269,10 +297,12 @@ pub fn read_native_lib(data: &[u8]) -> Result<Parsed<NativeLib>, ElfError> {
             looks_like: looks_like(data),
         });
     }
-    let ident = data.get(..header::SIZEOF_IDENT).ok_or(ElfError::TruncatedHeader {
-        len: data.len(),
-        need: header::SIZEOF_IDENT,
-    })?;
+    let ident = data
+        .get(..header::SIZEOF_IDENT)
+        .ok_or(ElfError::TruncatedHeader {
+            len: data.len(),
+            need: header::SIZEOF_IDENT,
+        })?;
     let ei_class = ident.get(header::EI_CLASS).copied().unwrap_or(0);
     let ei_data = ident.get(header::EI_DATA).copied().unwrap_or(0);
     let (container, need) = match ei_class {
@@ -286,9 +316,14 @@ pub fn read_native_lib(data: &[u8]) -> Result<Parsed<NativeLib>, ElfError> {
         _ => return Err(ElfError::BadDataEncoding { ei_data }),
     };
     if data.len() < need {
-        return Err(ElfError::TruncatedHeader { len: data.len(), need });
+        return Err(ElfError::TruncatedHeader {
+            len: data.len(),
+            need,
+        });
     }
-    let hdr = goblin::elf::Elf::parse_header(data).map_err(|e| ElfError::BadHeader { detail: e.to_string() })?;
+    let hdr = goblin::elf::Elf::parse_header(data).map_err(|e| ElfError::BadHeader {
+        detail: e.to_string(),
+    })?;
     let mut r = Reader {
         data,
         ctx: Ctx::new(container, le),
@@ -330,7 +365,10 @@ fn looks_like(data: &[u8]) -> &'static str {
         "jpeg"
     } else if starts(b"MZ") {
         "pe"
-    } else if starts(b"\xca\xfe\xba\xbe") || starts(b"\xcf\xfa\xed\xfe") || starts(b"\xce\xfa\xed\xfe") {
+    } else if starts(b"\xca\xfe\xba\xbe")
+        || starts(b"\xcf\xfa\xed\xfe")
+        || starts(b"\xce\xfa\xed\xfe")
+    {
         "mach-o or java class"
     } else if starts(b"SQLite format 3\0") {
         "sqlite"
@@ -435,7 +473,9 @@ impl<'a> Reader<'a> {
         let dyns = self.dynamic(&phdrs, &sections);
         let info = dyns.as_deref().map(|d| self.dyn_info(d, &phdrs, &sections));
         if let Some(info) = &info {
-            lib.soname = info.soname.and_then(|off| self.name(info.strtab, off, "DT_SONAME"));
+            lib.soname = info
+                .soname
+                .and_then(|off| self.name(info.strtab, off, "DT_SONAME"));
             if info.needed.len() > MAX_NEEDED {
                 self.note(
                     "elf-needed-capped",
@@ -618,7 +658,10 @@ impl<'a> Reader<'a> {
     /// UPX puts `UPX!` right after the program headers and in its trailer;
     /// PE-style `UPX0`/`UPX1` section names appear in some variants.
     fn upx(&mut self, sections: &[SectionHeader], names: &[&[u8]]) -> Option<String> {
-        let head = self.data.get(..self.data.len().min(4096)).unwrap_or_default();
+        let head = self
+            .data
+            .get(..self.data.len().min(4096))
+            .unwrap_or_default();
         let tail = self
             .data
             .get(self.data.len().saturating_sub(4096)..)
@@ -646,19 +689,27 @@ impl<'a> Reader<'a> {
     /// The `_DYNAMIC` array: from `PT_DYNAMIC` as the linker does, else
     /// from a `.dynamic` section.
     fn dynamic(&mut self, phdrs: &[ProgramHeader], sections: &[SectionHeader]) -> Option<Vec<Dyn>> {
-        let seg = phdrs.iter().find(|p| p.p_type == PT_DYNAMIC).cloned().or_else(|| {
-            sections
-                .iter()
-                .find(|s| s.sh_type == SHT_DYNAMIC)
-                .map(|s| ProgramHeader {
-                    p_type: PT_DYNAMIC,
-                    p_offset: s.sh_offset,
-                    p_filesz: s.sh_size,
-                    ..ProgramHeader::default()
-                })
-        });
+        let seg = phdrs
+            .iter()
+            .find(|p| p.p_type == PT_DYNAMIC)
+            .cloned()
+            .or_else(|| {
+                sections
+                    .iter()
+                    .find(|s| s.sh_type == SHT_DYNAMIC)
+                    .map(|s| ProgramHeader {
+                        p_type: PT_DYNAMIC,
+                        p_offset: s.sh_offset,
+                        p_filesz: s.sh_size,
+                        ..ProgramHeader::default()
+                    })
+            });
         let Some(mut seg) = seg else {
-            self.note("elf-no-dynamic", None, "no PT_DYNAMIC segment nor .dynamic section");
+            self.note(
+                "elf-no-dynamic",
+                None,
+                "no PT_DYNAMIC segment nor .dynamic section",
+            );
             return None;
         };
         if range(self.data, seg.p_offset, seg.p_filesz).is_none() {
@@ -692,7 +743,11 @@ impl<'a> Reader<'a> {
             Ok(Some(d)) => Some(d.dyns),
             Ok(None) => None,
             Err(e) => {
-                self.note("elf-dynamic-out-of-bounds", Some(seg.p_offset), format!("goblin: {e}"));
+                self.note(
+                    "elf-dynamic-out-of-bounds",
+                    Some(seg.p_offset),
+                    format!("goblin: {e}"),
+                );
                 None
             }
         }
@@ -700,10 +755,17 @@ impl<'a> Reader<'a> {
 
     /// Maps a virtual address to a file offset through `PT_LOAD` segments,
     /// else through allocated sections.
-    fn vaddr_to_offset(&self, addr: u64, phdrs: &[ProgramHeader], sections: &[SectionHeader]) -> Option<u64> {
+    fn vaddr_to_offset(
+        &self,
+        addr: u64,
+        phdrs: &[ProgramHeader],
+        sections: &[SectionHeader],
+    ) -> Option<u64> {
         let via_seg = phdrs.iter().filter(|p| p.p_type == PT_LOAD).find_map(|p| {
             let delta = addr.checked_sub(p.p_vaddr)?;
-            (delta < p.p_filesz).then(|| p.p_offset.checked_add(delta)).flatten()
+            (delta < p.p_filesz)
+                .then(|| p.p_offset.checked_add(delta))
+                .flatten()
         });
         via_seg.or_else(|| {
             sections
@@ -711,12 +773,19 @@ impl<'a> Reader<'a> {
                 .filter(|s| s.sh_type != SHT_NOBITS && s.sh_addr != 0)
                 .find_map(|s| {
                     let delta = addr.checked_sub(s.sh_addr)?;
-                    (delta < s.sh_size).then(|| s.sh_offset.checked_add(delta)).flatten()
+                    (delta < s.sh_size)
+                        .then(|| s.sh_offset.checked_add(delta))
+                        .flatten()
                 })
         })
     }
 
-    fn dyn_info(&mut self, dyns: &[Dyn], phdrs: &[ProgramHeader], sections: &[SectionHeader]) -> DynInfo<'a> {
+    fn dyn_info(
+        &mut self,
+        dyns: &[Dyn],
+        phdrs: &[ProgramHeader],
+        sections: &[SectionHeader],
+    ) -> DynInfo<'a> {
         let mut info = DynInfo {
             strtab: &[],
             soname: None,
@@ -793,7 +862,11 @@ impl<'a> Reader<'a> {
     /// The dynamic symbol table: the `.dynsym` section when it is the one
     /// `DT_SYMTAB` points at (as readelf), else `DT_SYMTAB` with a count
     /// from `DT_HASH`/`DT_GNU_HASH` (as the linker sees it).
-    fn symtab(&mut self, info: Option<&DynInfo<'a>>, sections: &[SectionHeader]) -> Option<(u64, u64, &'a [u8])> {
+    fn symtab(
+        &mut self,
+        info: Option<&DynInfo<'a>>,
+        sections: &[SectionHeader],
+    ) -> Option<(u64, u64, &'a [u8])> {
         let ent = Sym::size(self.ctx.container) as u64;
         let dynsym_sec = sections.iter().find(|s| s.sh_type == SHT_DYNSYM);
         let sec_strtab = |s: &SectionHeader| {
@@ -852,7 +925,9 @@ impl<'a> Reader<'a> {
         let symoffset = u64::from(self.u32_at(off.checked_add(4)?)?);
         let bloom_size = u64::from(self.u32_at(off.checked_add(8)?)?);
         let word = if self.ctx.container.is_big() { 8 } else { 4 };
-        let buckets = off.checked_add(16)?.checked_add(bloom_size.checked_mul(word)?)?;
+        let buckets = off
+            .checked_add(16)?
+            .checked_add(bloom_size.checked_mul(word)?)?;
         range(self.data, buckets, nbuckets.checked_mul(4)?)?;
         let mut last = 0u64;
         for i in 0..nbuckets {
@@ -864,7 +939,8 @@ impl<'a> Reader<'a> {
         let chains = buckets.checked_add(nbuckets * 4)?;
         let mut idx = last;
         loop {
-            let h = self.u32_at(chains.checked_add(idx.checked_sub(symoffset)?.checked_mul(4)?)?)?;
+            let h =
+                self.u32_at(chains.checked_add(idx.checked_sub(symoffset)?.checked_mul(4)?)?)?;
             idx += 1;
             if h & 1 != 0 {
                 return Some(idx);
@@ -872,7 +948,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn symbols(&mut self, info: Option<&DynInfo<'a>>, sections: &[SectionHeader], lib: &mut NativeLib) {
+    fn symbols(
+        &mut self,
+        info: Option<&DynInfo<'a>>,
+        sections: &[SectionHeader],
+        lib: &mut NativeLib,
+    ) {
         let Some((off, mut count, strtab)) = self.symtab(info, sections) else {
             return;
         };
@@ -898,12 +979,18 @@ impl<'a> Reader<'a> {
         let syms = match Symtab::parse(self.data, o, n, self.ctx) {
             Ok(s) => s,
             Err(e) => {
-                self.note("elf-dynsym-out-of-bounds", Some(off), format!("goblin: {e}"));
+                self.note(
+                    "elf-dynsym-out-of-bounds",
+                    Some(off),
+                    format!("goblin: {e}"),
+                );
                 return;
             }
         };
-        let interesting: HashMap<&[u8], &'static str> =
-            IMPORTS_OF_INTEREST.iter().map(|(n, _)| (n.as_bytes(), *n)).collect();
+        let interesting: HashMap<&[u8], &'static str> = IMPORTS_OF_INTEREST
+            .iter()
+            .map(|(n, _)| (n.as_bytes(), *n))
+            .collect();
         let mut imports = BTreeSet::new();
         let (mut bad_names, mut undecodable, mut capped) = (0usize, 0usize, 0usize);
         let mut example = None;
@@ -991,7 +1078,9 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         if !sections.is_empty() {
             for (s, n) in sections.iter().zip(names) {
-                if s.sh_type == SHT_NOBITS || !(n.starts_with(b".rodata") || n.starts_with(b".data.rel.ro")) {
+                if s.sh_type == SHT_NOBITS
+                    || !(n.starts_with(b".rodata") || n.starts_with(b".data.rel.ro"))
+                {
                     continue;
                 }
                 match range(data, s.sh_offset, s.sh_size) {
@@ -1029,7 +1118,10 @@ impl<'a> Reader<'a> {
             // Skip the dynamic string table: its names are reported already.
             let start = dynstr.as_ptr() as usize;
             let seg_start = seg.as_ptr() as usize;
-            if !dynstr.is_empty() && start >= seg_start && start + dynstr.len() <= seg_start + seg.len() {
+            if !dynstr.is_empty()
+                && start >= seg_start
+                && start + dynstr.len() <= seg_start + seg.len()
+            {
                 let a = start - seg_start;
                 out.extend(seg.get(..a));
                 out.extend(seg.get(a + dynstr.len()..));
@@ -1134,7 +1226,10 @@ impl Extractor {
         let mut h = DefaultHasher::new();
         s.hash(&mut h);
         let bucket = self.seen.entry(h.finish()).or_default();
-        if bucket.iter().any(|&i| self.out.get(i).is_some_and(|o| o == s)) {
+        if bucket
+            .iter()
+            .any(|&i| self.out.get(i).is_some_and(|o| o == s))
+        {
             return true;
         }
         if self.out.len() >= MAX_STRINGS {
@@ -1219,7 +1314,12 @@ pub fn demangle_jni(symbol: &str) -> Option<JniExport> {
     let last_sep = name.iter().rposition(|t| *t == Tok::Sep)?;
     let class = decode(name.get(..last_sep)?, '.')?;
     let method = decode(name.get(last_sep + 1..)?, '.')?;
-    if class.is_empty() || method.is_empty() || class.starts_with('.') || class.ends_with('.') || class.contains("..") {
+    if class.is_empty()
+        || method.is_empty()
+        || class.starts_with('.')
+        || class.ends_with('.')
+        || class.contains("..")
+    {
         return None;
     }
     let signature = match sig {
@@ -1236,7 +1336,12 @@ pub fn demangle_jni(symbol: &str) -> Option<JniExport> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
 
     use super::*;
 
@@ -1258,7 +1363,9 @@ mod tests {
                     signature: None,
                 },
                 JniExport {
-                    symbol: "Java_com_example_kidsdemo_NativeBridge_send_1event__Ljava_lang_String_2I".into(),
+                    symbol:
+                        "Java_com_example_kidsdemo_NativeBridge_send_1event__Ljava_lang_String_2I"
+                            .into(),
                     class: "com.example.kidsdemo.NativeBridge".into(),
                     method: "send_event".into(),
                     signature: Some("Ljava/lang/String;I".into()),
@@ -1333,7 +1440,11 @@ mod tests {
         assert!(p.value.has_jni_onload);
         assert_eq!(p.value.imports_of_interest, want.imports_of_interest);
         // Without sections the read-only segments are scanned, minus .dynstr.
-        assert!(p.value.strings.iter().any(|s| s == URL), "{:?}", p.value.strings);
+        assert!(
+            p.value.strings.iter().any(|s| s == URL),
+            "{:?}",
+            p.value.strings
+        );
         assert!(
             !p.value.strings.iter().any(|s| s.starts_with("Java_")),
             "{:?}",
@@ -1361,7 +1472,11 @@ mod tests {
             }
         }
         let p = read_native_lib(&d).unwrap();
-        assert!(codes(&p).contains(&"elf-dynsym-count-unknown"), "{:?}", p.anomalies);
+        assert!(
+            codes(&p).contains(&"elf-dynsym-count-unknown"),
+            "{:?}",
+            p.anomalies
+        );
         assert!(p.value.jni_exports.is_empty());
         assert_eq!(p.value.needed, ["libc.so.6"]);
     }
@@ -1391,7 +1506,10 @@ mod tests {
         put_u16(&mut d, E_SHSTRNDX, 200);
         let p = read_native_lib(&d).unwrap();
         assert_eq!(codes(&p), ["elf-bad-shstrndx"]);
-        assert!(p.value.strings.is_empty(), "no section names, so no .rodata");
+        assert!(
+            p.value.strings.is_empty(),
+            "no section names, so no .rodata"
+        );
 
         let mut d = X86_64.to_vec();
         put_u16(&mut d, E_PHNUM, 0xffff);
@@ -1407,7 +1525,10 @@ mod tests {
 
         let mut d = X86_64.to_vec();
         put_u16(&mut d, 0x10, 3 - 1); // e_type = ET_EXEC
-        assert_eq!(codes(&read_native_lib(&d).unwrap()), ["elf-not-shared-object"]);
+        assert_eq!(
+            codes(&read_native_lib(&d).unwrap()),
+            ["elf-not-shared-object"]
+        );
 
         // Both tables gone: nothing to list, and the report says so.
         let mut d = X86_64.to_vec();
@@ -1416,7 +1537,11 @@ mod tests {
         let p = read_native_lib(&d).unwrap();
         assert_eq!(
             codes(&p),
-            ["elf-no-program-headers", "elf-no-section-headers", "elf-no-dynamic"]
+            [
+                "elf-no-program-headers",
+                "elf-no-section-headers",
+                "elf-no-dynamic"
+            ]
         );
     }
 
@@ -1475,7 +1600,10 @@ mod tests {
             anomalies: Vec::new(),
         };
         let long = vec![b'a'; MAX_NAME_BYTES + 10];
-        assert_eq!(r.name(&long, 0, "DT_NEEDED").map(|n| n.len()), Some(MAX_NAME_BYTES));
+        assert_eq!(
+            r.name(&long, 0, "DT_NEEDED").map(|n| n.len()),
+            Some(MAX_NAME_BYTES)
+        );
         assert_eq!(r.name(&long, 1 << 40, "DT_NEEDED"), None);
         assert_eq!(
             r.anomalies.iter().map(|a| a.code).collect::<Vec<_>>(),
@@ -1487,7 +1615,10 @@ mod tests {
             r.note("elf-bad-address", None, "x");
         }
         assert_eq!(r.anomalies.len(), MAX_ANOMALIES + 1);
-        assert_eq!(r.anomalies.last().map(|a| a.code), Some("elf-anomalies-truncated"));
+        assert_eq!(
+            r.anomalies.last().map(|a| a.code),
+            Some("elf-anomalies-truncated")
+        );
     }
 
     #[test]
@@ -1500,7 +1631,9 @@ mod tests {
         let p = read_native_lib(&d).unwrap();
         assert_eq!(codes(&p), ["elf-jni-name-undecodable"]);
         assert!(
-            p.anomalies[0].detail.starts_with("1 exported Java_* symbols"),
+            p.anomalies[0]
+                .detail
+                .starts_with("1 exported Java_* symbols"),
             "{}",
             p.anomalies[0].detail
         );
@@ -1555,8 +1688,14 @@ mod tests {
                 looks_like: "unknown"
             }
         );
-        assert_eq!(e(b"\x7fELF\x02\x01"), ElfError::TruncatedHeader { len: 6, need: 16 });
-        assert_eq!(e(&X86_64[..40]), ElfError::TruncatedHeader { len: 40, need: 64 });
+        assert_eq!(
+            e(b"\x7fELF\x02\x01"),
+            ElfError::TruncatedHeader { len: 6, need: 16 }
+        );
+        assert_eq!(
+            e(&X86_64[..40]),
+            ElfError::TruncatedHeader { len: 40, need: 64 }
+        );
         let mut d = X86_64.to_vec();
         d[4] = 3;
         assert_eq!(e(&d), ElfError::BadClass { ei_class: 3 });
@@ -1621,11 +1760,16 @@ mod tests {
     #[test]
     fn jni_demangling() {
         let d = |s: &str| demangle_jni(s).map(|e| (e.class, e.method, e.signature));
-        let own = |c: &str, m: &str, s: Option<&str>| Some((c.to_string(), m.to_string(), s.map(str::to_string)));
+        let own = |c: &str, m: &str, s: Option<&str>| {
+            Some((c.to_string(), m.to_string(), s.map(str::to_string)))
+        };
         assert_eq!(d("Java_com_x_y_Foo_bar"), own("com.x.y.Foo", "bar", None));
         assert_eq!(d("Java_Foo_bar"), own("Foo", "bar", None));
         // _1 is an underscore, in the class or the method.
-        assert_eq!(d("Java_com_my_1pkg_Foo_get_1id"), own("com.my_pkg.Foo", "get_id", None));
+        assert_eq!(
+            d("Java_com_my_1pkg_Foo_get_1id"),
+            own("com.my_pkg.Foo", "get_id", None)
+        );
         // __ starts the argument signature; _2 is `;`, _3 is `[`.
         assert_eq!(
             d("Java_com_x_Foo_bar__ILjava_lang_String_2_3B"),
@@ -1640,9 +1784,18 @@ mod tests {
             d("Java_com_x_Outer_00024Inner_run"),
             own("com.x.Outer$Inner", "run", None)
         );
-        assert_eq!(d("Java_com_x_Foo__06570_0636e"), own("com.x.Foo", "数据", None));
-        assert_eq!(d("Java_com_x_Foo_f_0d83d_0de00"), own("com.x.Foo", "f😀", None));
-        assert_eq!(d("Java_com_x_Foo_f_0D83D_0DE00"), own("com.x.Foo", "f😀", None));
+        assert_eq!(
+            d("Java_com_x_Foo__06570_0636e"),
+            own("com.x.Foo", "数据", None)
+        );
+        assert_eq!(
+            d("Java_com_x_Foo_f_0d83d_0de00"),
+            own("com.x.Foo", "f😀", None)
+        );
+        assert_eq!(
+            d("Java_com_x_Foo_f_0D83D_0DE00"),
+            own("com.x.Foo", "f😀", None)
+        );
         // Invalid: no method, bad escapes, lone surrogates, stray characters.
         for bad in [
             "Java_",
@@ -1670,7 +1823,10 @@ mod tests {
         ]
         .concat();
         assert!(ex.scan(&data));
-        assert_eq!(ex.out, ["ro.serialno", "请授权位置信息", "abcdef", "ghijklm"]);
+        assert_eq!(
+            ex.out,
+            ["ro.serialno", "请授权位置信息", "abcdef", "ghijklm"]
+        );
         assert!(ex.capped.is_empty());
 
         let mut ex = Extractor::default();
@@ -1680,7 +1836,9 @@ mod tests {
         assert_eq!(ex.capped, ["long strings cut at 4096 bytes"]);
 
         let mut ex = Extractor::default();
-        let many: String = (0..MAX_STRINGS + 5).map(|i| format!("str{i:06}\0")).collect();
+        let many: String = (0..MAX_STRINGS + 5)
+            .map(|i| format!("str{i:06}\0"))
+            .collect();
         assert!(!ex.scan(many.as_bytes()));
         assert_eq!(ex.out.len(), MAX_STRINGS);
         assert_eq!(ex.capped, ["20000 strings kept"]);

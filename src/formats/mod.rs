@@ -37,7 +37,10 @@ pub struct Parsed<T> {
 impl<T> Parsed<T> {
     /// A value with no anomaly.
     pub fn clean(value: T) -> Self {
-        Parsed { value, anomalies: Vec::new() }
+        Parsed {
+            value,
+            anomalies: Vec::new(),
+        }
     }
 }
 
@@ -59,6 +62,10 @@ pub struct Anomaly {
 impl Anomaly {
     /// Builds an anomaly.
     pub fn new(code: &'static str, offset: Option<u64>, detail: impl Into<String>) -> Self {
-        Anomaly { code, offset, detail: detail.into() }
+        Anomaly {
+            code,
+            offset,
+            detail: detail.into(),
+        }
     }
 }

@@ -9,9 +9,18 @@ fn show(e: &Endpoint) -> String {
         EndpointKind::Host => format!("host {}", e.host),
         EndpointKind::Ip => format!("ip {}", e.host),
     };
-    let port = if e.kind == EndpointKind::Url { String::new() } else { e.port.map(|p| format!(":{p}")).unwrap_or_default() };
+    let port = if e.kind == EndpointKind::Url {
+        String::new()
+    } else {
+        e.port.map(|p| format!(":{p}")).unwrap_or_default()
+    };
     let mut flags = String::new();
-    for (on, c) in [(e.cleartext, 'c'), (e.ip_literal, 'i'), (e.private_ip, 'p'), (e.local, 'l')] {
+    for (on, c) in [
+        (e.cleartext, 'c'),
+        (e.ip_literal, 'i'),
+        (e.private_ip, 'p'),
+        (e.local, 'l'),
+    ] {
         if on {
             flags.push(c);
         }
@@ -28,49 +37,113 @@ fn run(s: &str) -> Vec<String> {
 fn table() {
     let cases: &[(&str, &[&str])] = &[
         // Plain URLs, schemes, case.
-        ("https://api.kidsdemo.example.test/v1/login", &["https://api.kidsdemo.example.test/v1/login example.test"]),
-        ("HTTP://Collect.Example-Tracker.TEST/v1/imei", &["http://collect.example-tracker.test/v1/imei example-tracker.test c"]),
-        ("wss://push.example-tracker.test:443/ws", &["wss://push.example-tracker.test:443/ws example-tracker.test"]),
+        (
+            "https://api.kidsdemo.example.test/v1/login",
+            &["https://api.kidsdemo.example.test/v1/login example.test"],
+        ),
+        (
+            "HTTP://Collect.Example-Tracker.TEST/v1/imei",
+            &["http://collect.example-tracker.test/v1/imei example-tracker.test c"],
+        ),
+        (
+            "wss://push.example-tracker.test:443/ws",
+            &["wss://push.example-tracker.test:443/ws example-tracker.test"],
+        ),
         ("ws://10.0.0.2:9000", &["ws://10.0.0.2:9000 - cip"]),
-        ("ftp://files.example-tracker.test/a.bin", &["ftp://files.example-tracker.test/a.bin example-tracker.test c"]),
-        ("https://alog.umeng.com/app_logs", &["https://alog.umeng.com/app_logs umeng.com"]),
-        ("https://foo.bar.co.uk/x", &["https://foo.bar.co.uk/x bar.co.uk"]),
-        ("https://someone.github.io/page", &["https://someone.github.io/page someone.github.io"]),
+        (
+            "ftp://files.example-tracker.test/a.bin",
+            &["ftp://files.example-tracker.test/a.bin example-tracker.test c"],
+        ),
+        (
+            "https://alog.umeng.com/app_logs",
+            &["https://alog.umeng.com/app_logs umeng.com"],
+        ),
+        (
+            "https://foo.bar.co.uk/x",
+            &["https://foo.bar.co.uk/x bar.co.uk"],
+        ),
+        (
+            "https://someone.github.io/page",
+            &["https://someone.github.io/page someone.github.io"],
+        ),
         // Unsupported schemes.
-        ("file:///sdcard/x content://sms/inbox market://details?id=a", &[]),
+        (
+            "file:///sdcard/x content://sms/inbox market://details?id=a",
+            &[],
+        ),
         ("xhttp://a.test/ myhttps://b.test", &[]),
         // Several URLs, surrounding text, trailing punctuation.
         (
             "see http://a.test/x, https://b.test/y. and (https://c.test/z).",
-            &["http://a.test/x a.test c", "https://b.test/y b.test", "https://c.test/z c.test"],
+            &[
+                "http://a.test/x a.test c",
+                "https://b.test/y b.test",
+                "https://c.test/z c.test",
+            ],
         ),
-        ("wiki https://w.test/Foo_(bar) end", &["https://w.test/Foo_(bar) w.test"]),
+        (
+            "wiki https://w.test/Foo_(bar) end",
+            &["https://w.test/Foo_(bar) w.test"],
+        ),
         ("[link](https://m.test/a)", &["https://m.test/a m.test"]),
-        ("\"https://q.test/a?b=1&c=2#frag\"", &["https://q.test/a?b=1&c=2 q.test"]),
+        (
+            "\"https://q.test/a?b=1&c=2#frag\"",
+            &["https://q.test/a?b=1&c=2 q.test"],
+        ),
         ("https://q.test#only-fragment", &["https://q.test q.test"]),
         ("http://a.test.", &["http://a.test a.test c"]),
         ("http://a.test:/x", &["http://a.test/x a.test c"]),
         // Userinfo is dropped.
-        ("ftp://user:secret@ftp.example-tracker.test/", &["ftp://ftp.example-tracker.test/ example-tracker.test c"]),
+        (
+            "ftp://user:secret@ftp.example-tracker.test/",
+            &["ftp://ftp.example-tracker.test/ example-tracker.test c"],
+        ),
         // Localhost and private addresses.
-        ("http://localhost:8080/debug", &["http://localhost:8080/debug - cl"]),
-        ("http://dev.localhost/", &["http://dev.localhost/ dev.localhost cl"]),
+        (
+            "http://localhost:8080/debug",
+            &["http://localhost:8080/debug - cl"],
+        ),
+        (
+            "http://dev.localhost/",
+            &["http://dev.localhost/ dev.localhost cl"],
+        ),
         ("http://127.0.0.1/", &["http://127.0.0.1/ - cipl"]),
-        ("http://192.168.1.10/router", &["http://192.168.1.10/router - cip"]),
-        ("https://8.8.8.8/dns-query", &["https://8.8.8.8/dns-query - i"]),
+        (
+            "http://192.168.1.10/router",
+            &["http://192.168.1.10/router - cip"],
+        ),
+        (
+            "https://8.8.8.8/dns-query",
+            &["https://8.8.8.8/dns-query - i"],
+        ),
         // IPv6 in URLs, zone ids.
         ("http://[::1]:8080/", &["http://[::1]:8080/ - cipl"]),
         ("http://[fe80::1%25wlan0]/x", &["http://[fe80::1]/x - cipl"]),
         ("https://[2400:3200::1]/", &["https://[2400:3200::1]/ - i"]),
-        ("http://[::ffff:10.1.2.3]/", &["http://[::ffff:10.1.2.3]/ - cip"]),
+        (
+            "http://[::ffff:10.1.2.3]/",
+            &["http://[::ffff:10.1.2.3]/ - cip"],
+        ),
         ("http://[zz::1]/ http://[::1/", &[]),
         // Ports out of range, non-numeric, zero: dropped.
-        ("http://a.test:99999/x http://b.test:port/ http://c.test:0/", &[]),
+        (
+            "http://a.test:99999/x http://b.test:port/ http://c.test:0/",
+            &[],
+        ),
         ("http://d.test:65535/", &["http://d.test:65535/ d.test c"]),
         // Templates and unicode hosts are not endpoints; punycode is.
-        ("http://%s/api https://api.%s.com http://{host}/x http://$HOST/", &[]),
-        ("http://例子.测试/ 详见https://a.test/x。谢谢", &["https://a.test/x a.test"]),
-        ("https://xn--fiqs8s.xn--fiqs8s/", &["https://xn--fiqs8s.xn--fiqs8s/ xn--fiqs8s.xn--fiqs8s"]),
+        (
+            "http://%s/api https://api.%s.com http://{host}/x http://$HOST/",
+            &[],
+        ),
+        (
+            "http://例子.测试/ 详见https://a.test/x。谢谢",
+            &["https://a.test/x a.test"],
+        ),
+        (
+            "https://xn--fiqs8s.xn--fiqs8s/",
+            &["https://xn--fiqs8s.xn--fiqs8s/ xn--fiqs8s.xn--fiqs8s"],
+        ),
         // Scheme alone, empty host, junk after the scheme.
         ("http://", &[]),
         ("https:// ", &[]),
@@ -78,7 +151,10 @@ fn table() {
         ("http://.", &[]),
         ("http://-/", &["http://-/ - c"]),
         // Nested URL in a query is part of the outer one.
-        ("https://r.test/go?u=https://inner.test/x", &["https://r.test/go?u=https://inner.test/x r.test"]),
+        (
+            "https://r.test/go?u=https://inner.test/x",
+            &["https://r.test/go?u=https://inner.test/x r.test"],
+        ),
         // Bare IPv4 in text.
         ("connect 47.95.1.2:8443 now", &["ip 47.95.1.2:8443 - i"]),
         ("dns=114.114.114.114", &["ip 114.114.114.114 - i"]),
@@ -98,10 +174,16 @@ fn table() {
         ("10.0.0.1:70000", &[]),
         ("Chrome/83.0.4103.106", &[]),
         // Bare host names, alone in the string.
-        ("api.kidsdemo.example.test", &["host api.kidsdemo.example.test example.test"]),
+        (
+            "api.kidsdemo.example.test",
+            &["host api.kidsdemo.example.test example.test"],
+        ),
         ("  log.umeng.com  ", &["host log.umeng.com umeng.com"]),
         ("cn.bing.com", &["host cn.bing.com bing.com"]),
-        ("push.example-tracker.test:5223", &["host push.example-tracker.test:5223 example-tracker.test"]),
+        (
+            "push.example-tracker.test:5223",
+            &["host push.example-tracker.test:5223 example-tracker.test"],
+        ),
         ("printer.local", &["host printer.local printer.local l"]),
         ("sdk.baidu.com", &["host sdk.baidu.com baidu.com"]),
         // Not host names: packages, classes, files, sentences, unknown TLDs.
@@ -142,14 +224,29 @@ fn table() {
         ("http://ns.adobe.com/xap/1.0/", &[]),
         ("http://www.apache.org/licenses/LICENSE-2.0", &[]),
         ("http://xml.org/sax/features/namespaces", &[]),
-        ("http://xmlpull.org/v1/doc/features.html#process-namespaces", &[]),
-        ("http://javax.xml.XMLConstants/property/accessExternalDTD", &[]),
+        (
+            "http://xmlpull.org/v1/doc/features.html#process-namespaces",
+            &[],
+        ),
+        (
+            "http://javax.xml.XMLConstants/property/accessExternalDTD",
+            &[],
+        ),
         ("See https://developer.android.com/reference/foo", &[]),
         ("https://www.example.com/ https://example.org", &[]),
         // ...but not look-alikes.
-        ("https://www.apache.org/dist/x", &["https://www.apache.org/dist/x apache.org"]),
-        ("https://example.com.evil.test/", &["https://example.com.evil.test/ evil.test"]),
-        ("https://notexample.com/", &["https://notexample.com/ notexample.com"]),
+        (
+            "https://www.apache.org/dist/x",
+            &["https://www.apache.org/dist/x apache.org"],
+        ),
+        (
+            "https://example.com.evil.test/",
+            &["https://example.com.evil.test/ evil.test"],
+        ),
+        (
+            "https://notexample.com/",
+            &["https://notexample.com/ notexample.com"],
+        ),
     ];
     let mut failed = Vec::new();
     for (input, want) in cases {
@@ -158,7 +255,12 @@ fn table() {
             failed.push(format!("{input:?}\n   got  {got:?}\n   want {want:?}"));
         }
     }
-    assert!(failed.is_empty(), "{} case(s) failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} case(s) failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
 
 #[test]
@@ -172,7 +274,10 @@ fn fields_and_offsets() {
     assert_eq!(e.path.as_deref(), Some("/p?q"));
     assert_eq!(e.url.as_deref(), Some("http://[fe80::2]:81/p?q"));
     let e = &extract("   a.example-tracker.test")[0];
-    assert_eq!((e.kind, e.offset, e.url.is_none(), e.scheme), (EndpointKind::Host, 3, true, None));
+    assert_eq!(
+        (e.kind, e.offset, e.url.is_none(), e.scheme),
+        (EndpointKind::Host, 3, true, None)
+    );
     let json = serde_json::to_value(e).unwrap();
     assert_eq!(json["kind"], "host");
     assert_eq!(json["registrable_domain"], "example-tracker.test");
@@ -191,7 +296,10 @@ fn extract_many_keeps_provenance() {
     let items = [
         ("Lcom/a/A;", "https://a.test/1"),
         ("Lcom/a/B;", "nothing here"),
-        ("res/values/strings.xml", "mirror 10.1.1.1 and https://b.test"),
+        (
+            "res/values/strings.xml",
+            "mirror 10.1.1.1 and https://b.test",
+        ),
     ];
     let got = x.extract_many(items);
     let keys: Vec<_> = got.iter().map(|(k, v)| (*k, v.len())).collect();
@@ -201,7 +309,10 @@ fn extract_many_keeps_provenance() {
     assert_eq!(hosts, ["10.1.1.1", "b.test"]);
     // Streaming form, and extract_into appends per string.
     let lines = ["a https://a.test", "", "b.example-tracker.test"];
-    let streamed: Vec<_> = x.extract_each(lines.iter().enumerate().map(|(i, s)| (i, *s))).map(|(i, _)| i).collect();
+    let streamed: Vec<_> = x
+        .extract_each(lines.iter().enumerate().map(|(i, s)| (i, *s)))
+        .map(|(i, _)| i)
+        .collect();
     assert_eq!(streamed, [0, 2]);
     let mut acc = Vec::new();
     for l in lines {
@@ -216,7 +327,11 @@ fn bytes_entry_point() {
     assert!(x.extract_bytes(b"onCreate").is_empty());
     assert_eq!(x.extract_bytes(b"http://a.test/\xff\xfe").len(), 1);
     // Without the ignore list, namespaces come through.
-    assert_eq!(x.extract_bytes(b"http://schemas.android.com/apk/res/android").len(), 1);
+    assert_eq!(
+        x.extract_bytes(b"http://schemas.android.com/apk/res/android")
+            .len(),
+        1
+    );
     assert!(!might_hold_endpoint(b"getDeviceId"));
     assert!(might_hold_endpoint(b"a.b"));
 }
@@ -229,25 +344,56 @@ fn ignore_list_loads_and_validates() {
     let p = Path::new("i.toml");
     let bad: &[(&str, &str)] = &[
         ("[[ignore]]\nreason = \"r\"\n", "exactly one of"),
-        ("[[ignore]]\nhost = \"a\"\ndomain = \"b\"\nreason = \"r\"\n", "exactly one of"),
-        ("[[ignore]]\nhost = \"A.test\"\nreason = \"r\"\n", "must be lowercase"),
-        ("[[ignore]]\nhost = \"http://a.test\"\nreason = \"r\"\n", "without scheme"),
-        ("[[ignore]]\ndomain = \"a.test/x\"\nreason = \"r\"\n", "without a path"),
-        ("[[ignore]]\nhost = \"a.test\"\nreason = \" \"\n", "needs a `reason`"),
+        (
+            "[[ignore]]\nhost = \"a\"\ndomain = \"b\"\nreason = \"r\"\n",
+            "exactly one of",
+        ),
+        (
+            "[[ignore]]\nhost = \"A.test\"\nreason = \"r\"\n",
+            "must be lowercase",
+        ),
+        (
+            "[[ignore]]\nhost = \"http://a.test\"\nreason = \"r\"\n",
+            "without scheme",
+        ),
+        (
+            "[[ignore]]\ndomain = \"a.test/x\"\nreason = \"r\"\n",
+            "without a path",
+        ),
+        (
+            "[[ignore]]\nhost = \"a.test\"\nreason = \" \"\n",
+            "needs a `reason`",
+        ),
         ("[[ignore]]\nhost = \"a.test\"\n", "missing field `reason`"),
-        ("[[ignore]]\nhost = \"a.test\"\nreason = \"r\"\nwhy = 1\n", "unknown field `why`"),
+        (
+            "[[ignore]]\nhost = \"a.test\"\nreason = \"r\"\nwhy = 1\n",
+            "unknown field `why`",
+        ),
     ];
     for (text, want) in bad {
         let e = IgnoreList::parse(p, text).unwrap_err().to_string();
-        assert!(e.starts_with("i.toml:") && e.contains(want), "{text:?}: {e}");
+        assert!(
+            e.starts_with("i.toml:") && e.contains(want),
+            "{text:?}: {e}"
+        );
     }
-    let e = IgnoreList::parse(p, "[[ignore]]\nhost = \"A\"\nreason = \"r\"\n").unwrap_err().to_string();
+    let e = IgnoreList::parse(p, "[[ignore]]\nhost = \"A\"\nreason = \"r\"\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("i.toml:2:8:"), "{e}");
-    let custom = IgnoreList::parse(p, "[[ignore]]\nurl_prefix = \"a.test/private\"\nreason = \"r\"\n").unwrap();
+    let custom = IgnoreList::parse(
+        p,
+        "[[ignore]]\nurl_prefix = \"a.test/private\"\nreason = \"r\"\n",
+    )
+    .unwrap();
     let x = Extractor::new(custom);
     assert!(x.extract("https://a.test/private/x").is_empty());
     assert_eq!(x.extract("https://a.test/public").len(), 1);
-    assert_eq!(x.extract("a.test").len(), 1, "url_prefix applies to URLs only");
+    assert_eq!(
+        x.extract("a.test").len(),
+        1,
+        "url_prefix applies to URLs only"
+    );
 }
 
 #[test]
@@ -285,7 +431,12 @@ fn hostile_strings() {
         let got = x.extract(s);
         assert!(got.len() <= MAX_ENDPOINTS);
         // Generous bound for a debug build on a shared 2-core machine.
-        assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}… took {:?}", s.get(..20), t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}… took {:?}",
+            s.get(..20),
+            t.elapsed()
+        );
     }
     // Beyond MAX_SCAN_BYTES nothing is looked at.
     let far = format!("{}https://far.test/", " ".repeat(MAX_SCAN_BYTES));
@@ -308,9 +459,41 @@ fn random_inputs_do_not_panic() {
         state
     };
     let pieces: &[&[u8]] = &[
-        b"http", b"https", b"ws", b"ftp", b"://", b":", b"/", b".", b"[", b"]", b"%", b"%25", b"@", b"?", b"#",
-        b"(", b")", b"1", b"255", b"256", b"::", b"fe80", b"a", b"test", b"com", b"xn--", b" ", b"\xff", b"\xe4\xbe\x8b",
-        b"\0", b"65535", b"99999", b"-", b"_", b"localhost",
+        b"http",
+        b"https",
+        b"ws",
+        b"ftp",
+        b"://",
+        b":",
+        b"/",
+        b".",
+        b"[",
+        b"]",
+        b"%",
+        b"%25",
+        b"@",
+        b"?",
+        b"#",
+        b"(",
+        b")",
+        b"1",
+        b"255",
+        b"256",
+        b"::",
+        b"fe80",
+        b"a",
+        b"test",
+        b"com",
+        b"xn--",
+        b" ",
+        b"\xff",
+        b"\xe4\xbe\x8b",
+        b"\0",
+        b"65535",
+        b"99999",
+        b"-",
+        b"_",
+        b"localhost",
     ];
     let x = Extractor::embedded().unwrap();
     for round in 0..20_000u32 {
@@ -360,5 +543,9 @@ fn throughput_on_dex_like_strings() {
         n += x.extract(samples[i % samples.len()]).len();
     }
     assert_eq!(n, 10_000);
-    assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        t.elapsed()
+    );
 }

@@ -171,11 +171,23 @@ struct Lists<'a> {
 
 impl<'a> Lists<'a> {
     fn new(r: Reader<'a>, first: u32, second: u32) -> Self {
-        Lists { r, first, total: first.saturating_add(second), done: 0, idx: 0 }
+        Lists {
+            r,
+            first,
+            total: first.saturating_add(second),
+            done: 0,
+            idx: 0,
+        }
     }
 
     fn empty() -> Self {
-        Lists { r: Reader::new(&[]), first: 0, total: 0, done: 0, idx: 0 }
+        Lists {
+            r: Reader::new(&[]),
+            first: 0,
+            total: 0,
+            done: 0,
+            idx: 0,
+        }
     }
 
     /// Reads the next index difference: returns the index and whether the
@@ -215,8 +227,16 @@ impl Iterator for EncodedFields<'_> {
     fn next(&mut self) -> Option<EncodedField> {
         let (idx, first) = self.0.next_idx()?;
         let access_flags = uleb(&mut self.0.r).ok()?;
-        let kind = if first { FieldKind::Static } else { FieldKind::Instance };
-        Some(EncodedField { field: FieldIdx(idx), access_flags, kind })
+        let kind = if first {
+            FieldKind::Static
+        } else {
+            FieldKind::Instance
+        };
+        Some(EncodedField {
+            field: FieldIdx(idx),
+            access_flags,
+            kind,
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -241,8 +261,17 @@ impl Iterator for EncodedMethods<'_> {
         let (idx, first) = self.0.next_idx()?;
         let access_flags = uleb(&mut self.0.r).ok()?;
         let code_off = uleb(&mut self.0.r).ok()?;
-        let kind = if first { MethodKind::Direct } else { MethodKind::Virtual };
-        Some(EncodedMethod { method: MethodIdx(idx), access_flags, code_off, kind })
+        let kind = if first {
+            MethodKind::Direct
+        } else {
+            MethodKind::Virtual
+        };
+        Some(EncodedMethod {
+            method: MethodIdx(idx),
+            access_flags,
+            code_off,
+            kind,
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -254,9 +283,16 @@ impl Iterator for EncodedMethods<'_> {
 ///
 /// See: <https://source.android.com/docs/core/runtime/dex-format#class-data-item>
 fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
-    let bad = |reason| DexError::BadClassData { offset: off, reason };
+    let bad = |reason| DexError::BadClassData {
+        offset: off,
+        reason,
+    };
     if off as usize >= data.len() {
-        return Err(DexError::BadOffset { structure: "class_data_item", offset: off, len: data.len() });
+        return Err(DexError::BadOffset {
+            structure: "class_data_item",
+            offset: off,
+            len: data.len(),
+        });
     }
     let mut r = Reader::at(data, off as usize);
     let mut head = [0u32; 4];
@@ -267,7 +303,9 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     // An encoded_field takes at least 2 bytes, an encoded_method 3.
     let need = (u64::from(sf) + u64::from(inf)) * 2 + (u64::from(dm) + u64::from(vm)) * 3;
     if need > r.remaining() as u64 {
-        return Err(bad("declares more fields and methods than its bytes can hold"));
+        return Err(bad(
+            "declares more fields and methods than its bytes can hold",
+        ));
     }
     let fields_pos = r.pos();
     for n in [sf, inf] {
@@ -275,7 +313,9 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
         for _ in 0..n {
             let diff = uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
             uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
-            idx = idx.checked_add(diff).ok_or(bad("a field index overflows 32 bits"))?;
+            idx = idx
+                .checked_add(diff)
+                .ok_or(bad("a field index overflows 32 bits"))?;
         }
     }
     let methods_pos = r.pos();
@@ -285,7 +325,9 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
             let diff = uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
             uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
             uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
-            idx = idx.checked_add(diff).ok_or(bad("a method index overflows 32 bits"))?;
+            idx = idx
+                .checked_add(diff)
+                .ok_or(bad("a method index overflows 32 bits"))?;
         }
     }
     Ok(ClassData {
@@ -344,7 +386,11 @@ impl<'a> Iterator for Classes<'_, 'a> {
         let index = self.next;
         self.next += 1;
         let class = read_class(self.dex, index);
-        if let Ok(ClassDef { class_data: Some(cd), .. }) = &class {
+        if let Ok(ClassDef {
+            class_data: Some(cd),
+            ..
+        }) = &class
+        {
             let used = (cd.end as u64).saturating_sub(u64::from(cd.offset));
             match self.budget.checked_sub(used) {
                 Some(left) => self.budget = left,
@@ -374,9 +420,14 @@ fn read_class<'a>(dex: &Dex<'a>, index: u32) -> Result<ClassDef<'a>, DexError> {
     let len = dex.data().len();
     let mut f = [0u32; 8];
     for (i, v) in f.iter_mut().enumerate() {
-        *v = u32_at(table, at + i * 4).map_err(|_| DexError::BadOffset { structure: "class_def_item", offset, len })?;
+        *v = u32_at(table, at + i * 4).map_err(|_| DexError::BadOffset {
+            structure: "class_def_item",
+            offset,
+            len,
+        })?;
     }
-    let [class_idx, access_flags, superclass_idx, interfaces_off, source_file_idx, annotations_off, class_data_off, static_values_off] = f;
+    let [class_idx, access_flags, superclass_idx, interfaces_off, source_file_idx, annotations_off, class_data_off, static_values_off] =
+        f;
     let class_idx = TypeIdx(class_idx);
     let descriptor = dex.type_descriptor(class_idx)?;
     let class_data = match class_data_off {

@@ -47,7 +47,12 @@ impl<'a> CodeItem<'a> {
 
     /// The references this code makes; see [`CodeRefs`].
     pub fn refs(&self) -> CodeRefs<'a> {
-        CodeRefs { insns: self.insns, pos: 0, base: self.insns_off(), done: false }
+        CodeRefs {
+            insns: self.insns,
+            pos: 0,
+            base: self.insns_off(),
+            done: false,
+        }
     }
 }
 
@@ -57,8 +62,15 @@ impl<'a> CodeItem<'a> {
 pub(super) fn code_item(data: &[u8], off: u32) -> Result<CodeItem<'_>, DexError> {
     let len = data.len();
     let start = off as usize;
-    let oob = |insns_size| DexError::CodeItemOutOfBounds { offset: off, insns_size, len };
-    let bad = |reason| DexError::BadCodeItem { offset: off, reason };
+    let oob = |insns_size| DexError::CodeItemOutOfBounds {
+        offset: off,
+        insns_size,
+        len,
+    };
+    let bad = |reason| DexError::BadCodeItem {
+        offset: off,
+        reason,
+    };
     if start.checked_add(CODE_ITEM_HEADER).is_none_or(|e| e > len) {
         return Err(oob(0));
     }
@@ -89,7 +101,16 @@ pub(super) fn code_item(data: &[u8], off: u32) -> Result<CodeItem<'_>, DexError>
             return Err(bad("try_item array runs past the end of the file"));
         }
     }
-    Ok(CodeItem { offset: off, registers_size, ins_size, outs_size, tries_size, debug_info_off, insns_size, insns })
+    Ok(CodeItem {
+        offset: off,
+        registers_size,
+        ins_size,
+        outs_size,
+        tries_size,
+        debug_info_off,
+        insns_size,
+        insns,
+    })
 }
 
 /// The kind of an `invoke-*` instruction.
@@ -200,51 +221,51 @@ const K_CUSTOM: u8 = 12;
 /// 35c 3rc = 3; 45cc 4rcc = 4; 51l = 5. Tabulated in [`OPCODES`].
 const fn opcode_info(op: u8) -> u8 {
     match op {
-        0x00 | 0x01 => 1,       // nop (payloads are handled apart), move
-        0x02 => 2,              // move/from16
-        0x03 => 3,              // move/16
-        0x04 => 1,              // move-wide
-        0x05 => 2,              // move-wide/from16
-        0x06 => 3,              // move-wide/16
-        0x07 => 1,              // move-object
-        0x08 => 2,              // move-object/from16
-        0x09 => 3,              // move-object/16
-        0x0a..=0x12 => 1,       // move-result* move-exception return* const/4
-        0x13 => 2,              // const/16
-        0x14 => 3,              // const
-        0x15 | 0x16 => 2,       // const/high16, const-wide/16
-        0x17 => 3,              // const-wide/32
-        0x18 => 5,              // const-wide
-        0x19 => 2,              // const-wide/high16
+        0x00 | 0x01 => 1, // nop (payloads are handled apart), move
+        0x02 => 2,        // move/from16
+        0x03 => 3,        // move/16
+        0x04 => 1,        // move-wide
+        0x05 => 2,        // move-wide/from16
+        0x06 => 3,        // move-wide/16
+        0x07 => 1,        // move-object
+        0x08 => 2,        // move-object/from16
+        0x09 => 3,        // move-object/16
+        0x0a..=0x12 => 1, // move-result* move-exception return* const/4
+        0x13 => 2,        // const/16
+        0x14 => 3,        // const
+        0x15 | 0x16 => 2, // const/high16, const-wide/16
+        0x17 => 3,        // const-wide/32
+        0x18 => 5,        // const-wide
+        0x19 => 2,        // const-wide/high16
         0x1a => K_STRING << 4 | 2,
         0x1b => K_STRING_JUMBO << 4 | 3,
         0x1c => K_CLASS << 4 | 2,
-        0x1d | 0x1e => 1,       // monitor-enter/exit
-        0x1f | 0x20 => 2,       // check-cast, instance-of
-        0x21 => 1,              // array-length
-        0x22 | 0x23 => 2,       // new-instance, new-array
-        0x24..=0x26 => 3,       // filled-new-array(/range), fill-array-data
-        0x27 | 0x28 => 1,       // throw, goto
-        0x29 => 2,              // goto/16
-        0x2a..=0x2c => 3,       // goto/32, packed-switch, sparse-switch
-        0x2d..=0x3d => 2,       // cmpkind, if-test, if-testz
-        0x44..=0x51 => 2,       // aget*, aput*
+        0x1d | 0x1e => 1, // monitor-enter/exit
+        0x1f | 0x20 => 2, // check-cast, instance-of
+        0x21 => 1,        // array-length
+        0x22 | 0x23 => 2, // new-instance, new-array
+        0x24..=0x26 => 3, // filled-new-array(/range), fill-array-data
+        0x27 | 0x28 => 1, // throw, goto
+        0x29 => 2,        // goto/16
+        0x2a..=0x2c => 3, // goto/32, packed-switch, sparse-switch
+        0x2d..=0x3d => 2, // cmpkind, if-test, if-testz
+        0x44..=0x51 => 2, // aget*, aput*
         0x52..=0x58 => K_IGET << 4 | 2,
-        0x59..=0x5f => 2,       // iput*
+        0x59..=0x5f => 2, // iput*
         0x60..=0x66 => K_SGET << 4 | 2,
-        0x67..=0x6d => 2,       // sput*
+        0x67..=0x6d => 2, // sput*
         0x6e | 0x74 => K_VIRTUAL << 4 | 3,
         0x6f | 0x75 => K_SUPER << 4 | 3,
         0x70 | 0x76 => K_DIRECT << 4 | 3,
         0x71 | 0x77 => K_STATIC << 4 | 3,
         0x72 | 0x78 => K_INTERFACE << 4 | 3,
-        0x7b..=0x8f => 1,       // unop
-        0x90..=0xaf => 2,       // binop
-        0xb0..=0xcf => 1,       // binop/2addr
-        0xd0..=0xe2 => 2,       // binop/lit16, binop/lit8
+        0x7b..=0x8f => 1, // unop
+        0x90..=0xaf => 2, // binop
+        0xb0..=0xcf => 1, // binop/2addr
+        0xd0..=0xe2 => 2, // binop/lit16, binop/lit8
         0xfa | 0xfb => K_POLYMORPHIC << 4 | 4,
         0xfc | 0xfd => K_CUSTOM << 4 | 3,
-        0xfe | 0xff => 2,       // const-method-handle, const-method-type
+        0xfe | 0xff => 2, // const-method-handle, const-method-type
         // 0x3e–0x43, 0x73, 0x79, 0x7a, 0xe3–0xf9: unused.
         _ => 0,
     }
@@ -356,14 +377,30 @@ impl Iterator for CodeRefs<'_> {
             // (21c, 22c, 35c, 3rc, 45cc, 4rcc), or the second and third (31c).
             let idx = u32::from(self.unit(at + 2).unwrap_or(0));
             let r = match kind {
-                K_STRING => CodeRef::ConstString { string: StringIdx(idx), address },
-                K_STRING_JUMBO => {
-                    CodeRef::ConstString { string: StringIdx(u32_at(self.insns, at + 2).unwrap_or(0)), address }
-                }
-                K_CLASS => CodeRef::ConstClass { type_idx: TypeIdx(idx), address },
-                K_IGET => CodeRef::InstanceGet { field: FieldIdx(idx), address },
-                K_SGET => CodeRef::StaticGet { field: FieldIdx(idx), address },
-                K_CUSTOM => CodeRef::InvokeCustom { call_site: CallSiteIdx(idx), address },
+                K_STRING => CodeRef::ConstString {
+                    string: StringIdx(idx),
+                    address,
+                },
+                K_STRING_JUMBO => CodeRef::ConstString {
+                    string: StringIdx(u32_at(self.insns, at + 2).unwrap_or(0)),
+                    address,
+                },
+                K_CLASS => CodeRef::ConstClass {
+                    type_idx: TypeIdx(idx),
+                    address,
+                },
+                K_IGET => CodeRef::InstanceGet {
+                    field: FieldIdx(idx),
+                    address,
+                },
+                K_SGET => CodeRef::StaticGet {
+                    field: FieldIdx(idx),
+                    address,
+                },
+                K_CUSTOM => CodeRef::InvokeCustom {
+                    call_site: CallSiteIdx(idx),
+                    address,
+                },
                 _ => {
                     let kind = match kind {
                         K_VIRTUAL => InvokeKind::Virtual,
@@ -376,7 +413,12 @@ impl Iterator for CodeRefs<'_> {
                     let proto = (kind == InvokeKind::Polymorphic)
                         .then(|| self.unit(at + 6).map(|p| ProtoIdx(u32::from(p))))
                         .flatten();
-                    CodeRef::Invoke { kind, method: MethodIdx(idx), proto, address }
+                    CodeRef::Invoke {
+                        kind,
+                        method: MethodIdx(idx),
+                        proto,
+                        address,
+                    }
                 }
             };
             self.pos = end;
@@ -394,12 +436,53 @@ mod tests {
     fn opcode_lengths() {
         let len = |op: u8| opcode_info(op) & 0x0f;
         for (op, want) in [
-            (0x00, 1), (0x01, 1), (0x02, 2), (0x03, 3), (0x0e, 1), (0x12, 1), (0x13, 2), (0x14, 3),
-            (0x18, 5), (0x1a, 2), (0x1b, 3), (0x1c, 2), (0x1f, 2), (0x24, 3), (0x26, 3), (0x28, 1),
-            (0x29, 2), (0x2a, 3), (0x2b, 3), (0x2d, 2), (0x3d, 2), (0x3e, 0), (0x43, 0), (0x44, 2),
-            (0x52, 2), (0x6e, 3), (0x73, 0), (0x74, 3), (0x78, 3), (0x79, 0), (0x7a, 0), (0x7b, 1),
-            (0x8f, 1), (0x90, 2), (0xaf, 2), (0xb0, 1), (0xcf, 1), (0xd0, 2), (0xe2, 2), (0xe3, 0),
-            (0xf9, 0), (0xfa, 4), (0xfb, 4), (0xfc, 3), (0xfd, 3), (0xfe, 2), (0xff, 2),
+            (0x00, 1),
+            (0x01, 1),
+            (0x02, 2),
+            (0x03, 3),
+            (0x0e, 1),
+            (0x12, 1),
+            (0x13, 2),
+            (0x14, 3),
+            (0x18, 5),
+            (0x1a, 2),
+            (0x1b, 3),
+            (0x1c, 2),
+            (0x1f, 2),
+            (0x24, 3),
+            (0x26, 3),
+            (0x28, 1),
+            (0x29, 2),
+            (0x2a, 3),
+            (0x2b, 3),
+            (0x2d, 2),
+            (0x3d, 2),
+            (0x3e, 0),
+            (0x43, 0),
+            (0x44, 2),
+            (0x52, 2),
+            (0x6e, 3),
+            (0x73, 0),
+            (0x74, 3),
+            (0x78, 3),
+            (0x79, 0),
+            (0x7a, 0),
+            (0x7b, 1),
+            (0x8f, 1),
+            (0x90, 2),
+            (0xaf, 2),
+            (0xb0, 1),
+            (0xcf, 1),
+            (0xd0, 2),
+            (0xe2, 2),
+            (0xe3, 0),
+            (0xf9, 0),
+            (0xfa, 4),
+            (0xfb, 4),
+            (0xfc, 3),
+            (0xfd, 3),
+            (0xfe, 2),
+            (0xff, 2),
         ] {
             assert_eq!(len(op), want, "opcode {op:#04x}");
         }

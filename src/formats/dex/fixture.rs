@@ -1,6 +1,11 @@
 //! A small DEX writer for unit tests: enough of the format to build files
 //! with known contents, then break them on purpose.
-#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use super::header::adler32;
 
@@ -314,17 +319,32 @@ pub(crate) fn sample() -> Sample {
     let url = b.string("http://collect.example.test/imei");
     b.string("\u{1F600} emoji");
     let insns = vec![
-        0x0000,                       // nop
-        0x0012,                       // const/4 v0, #0
-        0x001a, url as u16,           // const-string v0, url
-        0x106e, get_device_id as u16, 0x0001, // invoke-virtual {v1}, getDeviceId
-        0x0062, serial as u16,        // sget-object v0, SERIAL
-        0x001c, kid,                  // const-class v0, Kid
-        0x0052 | (0x10 << 8), count as u16, // iget v0, v1, count
-        0x0277, helper as u16, 0x0000, // invoke-static/range {v0 .. v1}, helper
-        0x002b, 0x0004, 0x0000,       // packed-switch v0, +4 (payload at 0x14)
-        0x000e,                       // return-void
-        0x0100, 0x0001, 0x0000, 0x0000, 0x0003, 0x0000, // packed-switch-payload, 1 target
+        0x0000, // nop
+        0x0012, // const/4 v0, #0
+        0x001a,
+        url as u16, // const-string v0, url
+        0x106e,
+        get_device_id as u16,
+        0x0001, // invoke-virtual {v1}, getDeviceId
+        0x0062,
+        serial as u16, // sget-object v0, SERIAL
+        0x001c,
+        kid, // const-class v0, Kid
+        0x0052 | (0x10 << 8),
+        count as u16, // iget v0, v1, count
+        0x0277,
+        helper as u16,
+        0x0000, // invoke-static/range {v0 .. v1}, helper
+        0x002b,
+        0x0004,
+        0x0000, // packed-switch v0, +4 (payload at 0x14)
+        0x000e, // return-void
+        0x0100,
+        0x0001,
+        0x0000,
+        0x0000,
+        0x0003,
+        0x0000, // packed-switch-payload, 1 target
     ];
     b.classes.push(Class {
         class_idx: u32::from(kid),
@@ -334,12 +354,43 @@ pub(crate) fn sample() -> Sample {
         direct: vec![Method {
             method_idx: kid_init,
             access_flags: 0x10001,
-            code: Some(Code { registers: 1, ins: 1, outs: 1, insns: vec![0x1070, init as u16, 0x0000, 0x000e] }),
+            code: Some(Code {
+                registers: 1,
+                ins: 1,
+                outs: 1,
+                insns: vec![0x1070, init as u16, 0x0000, 0x000e],
+            }),
         }],
         virtual_: vec![
-            Method { method_idx: helper, access_flags: 0x1, code: Some(Code { registers: 2, ins: 2, outs: 0, insns: vec![0x000e] }) },
-            Method { method_idx: run, access_flags: 0x1, code: Some(Code { registers: 2, ins: 1, outs: 2, insns }) },
+            Method {
+                method_idx: helper,
+                access_flags: 0x1,
+                code: Some(Code {
+                    registers: 2,
+                    ins: 2,
+                    outs: 0,
+                    insns: vec![0x000e],
+                }),
+            },
+            Method {
+                method_idx: run,
+                access_flags: 0x1,
+                code: Some(Code {
+                    registers: 2,
+                    ins: 1,
+                    outs: 2,
+                    insns,
+                }),
+            },
         ],
     });
-    Sample { bytes: b.build(), get_device_id, helper, init, url, serial, kid_type: kid }
+    Sample {
+        bytes: b.build(),
+        get_device_id,
+        helper,
+        init,
+        url,
+        serial,
+        kid_type: kid,
+    }
 }

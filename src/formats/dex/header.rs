@@ -125,10 +125,14 @@ pub(super) fn parse(data: &[u8], base: usize) -> Result<Parsed<Dex<'_>>, DexErro
         if !head.is_empty() && b"dex\n".starts_with(prefix) {
             return Err(DexError::TooShort { len: head.len() });
         }
-        return Err(DexError::BadMagic { found: magic_bytes.to_vec() });
+        return Err(DexError::BadMagic {
+            found: magic_bytes.to_vec(),
+        });
     }
     if !super::is_dex(head) {
-        return Err(DexError::BadMagic { found: magic_bytes.to_vec() });
+        return Err(DexError::BadMagic {
+            found: magic_bytes.to_vec(),
+        });
     }
     if head.len() < HEADER_SIZE {
         return Err(DexError::TooShort { len: head.len() });
@@ -137,7 +141,10 @@ pub(super) fn parse(data: &[u8], base: usize) -> Result<Parsed<Dex<'_>>, DexErro
     magic.copy_from_slice(magic_bytes);
     let version = magic
         .get(4..7)
-        .map(|d| d.iter().fold(0u16, |v, c| v * 10 + u16::from(c.wrapping_sub(b'0'))))
+        .map(|d| {
+            d.iter()
+                .fold(0u16, |v, c| v * 10 + u16::from(c.wrapping_sub(b'0')))
+        })
         .unwrap_or(0);
     if !KNOWN_VERSIONS.contains(&version) {
         anomalies.push(Anomaly::new(
@@ -152,13 +159,21 @@ pub(super) fn parse(data: &[u8], base: usize) -> Result<Parsed<Dex<'_>>, DexErro
         return Err(DexError::BadEndianTag { tag: endian_tag });
     }
     let mut signature = [0u8; 20];
-    signature.copy_from_slice(slice(head, 12, 20).map_err(|_| DexError::TooShort { len: head.len() })?);
+    signature
+        .copy_from_slice(slice(head, 12, 20).map_err(|_| DexError::TooShort { len: head.len() })?);
     let header_size = rd(0x24)?;
     if (header_size as usize) < HEADER_SIZE || header_size as usize > head.len() {
-        return Err(DexError::BadHeaderSize { header_size, len: head.len() });
+        return Err(DexError::BadHeaderSize {
+            header_size,
+            len: head.len(),
+        });
     }
     let v41 = version >= 41 && header_size as usize >= HEADER_SIZE_V41;
-    let expected_header = if version >= 41 { HEADER_SIZE_V41 } else { HEADER_SIZE };
+    let expected_header = if version >= 41 {
+        HEADER_SIZE_V41
+    } else {
+        HEADER_SIZE
+    };
     if header_size as usize != expected_header {
         anomalies.push(Anomaly::new(
             "dex-odd-header-size",
@@ -173,13 +188,19 @@ pub(super) fn parse(data: &[u8], base: usize) -> Result<Parsed<Dex<'_>>, DexErro
         anomalies.push(Anomaly::new(
             "dex-trailing-data",
             Some(base as u64 + u64::from(file_size)),
-            format!("file_size is {file_size} but the file has {} bytes; ART refuses such a file", head.len()),
+            format!(
+                "file_size is {file_size} but the file has {} bytes; ART refuses such a file",
+                head.len()
+            ),
         ));
     } else if file_size as usize > head.len() {
         anomalies.push(Anomaly::new(
             "dex-truncated",
             Some(len as u64),
-            format!("file_size is {file_size} but only {} bytes are present", head.len()),
+            format!(
+                "file_size is {file_size} but only {} bytes are present",
+                head.len()
+            ),
         ));
     }
     let checksum = rd(0x08)?;
@@ -224,25 +245,65 @@ pub(super) fn parse(data: &[u8], base: usize) -> Result<Parsed<Dex<'_>>, DexErro
     // Offsets are relative to the start of `data` (the container in 041).
     let header_end = base.saturating_add(header_size as usize);
     let mut table = |name: &'static str, count: u32, off: u32, item: usize, limit: u32| {
-        section(data, header_end, name, count, off, item, limit, &mut anomalies)
+        section(
+            data,
+            header_end,
+            name,
+            count,
+            off,
+            item,
+            limit,
+            &mut anomalies,
+        )
     };
-    let string_ids = table("string_ids", h.string_ids_size, h.string_ids_off, 4, MAX_ITEMS)?;
+    let string_ids = table(
+        "string_ids",
+        h.string_ids_size,
+        h.string_ids_off,
+        4,
+        MAX_ITEMS,
+    )?;
     let type_ids = table("type_ids", h.type_ids_size, h.type_ids_off, 4, MAX_ITEMS_16)?;
-    let proto_ids = table("proto_ids", h.proto_ids_size, h.proto_ids_off, 12, MAX_ITEMS_16)?;
+    let proto_ids = table(
+        "proto_ids",
+        h.proto_ids_size,
+        h.proto_ids_off,
+        12,
+        MAX_ITEMS_16,
+    )?;
     let field_ids = table("field_ids", h.field_ids_size, h.field_ids_off, 8, MAX_ITEMS)?;
-    let method_ids = table("method_ids", h.method_ids_size, h.method_ids_off, 8, MAX_ITEMS)?;
-    let class_defs = table("class_defs", h.class_defs_size, h.class_defs_off, 32, MAX_ITEMS)?;
+    let method_ids = table(
+        "method_ids",
+        h.method_ids_size,
+        h.method_ids_off,
+        8,
+        MAX_ITEMS,
+    )?;
+    let class_defs = table(
+        "class_defs",
+        h.class_defs_size,
+        h.class_defs_off,
+        32,
+        MAX_ITEMS,
+    )?;
     if h.data_size > 0 && u64::from(h.data_off) + u64::from(h.data_size) > len as u64 {
         anomalies.push(Anomaly::new(
             "dex-bad-data-section",
             Some(u64::from(h.data_off)),
-            format!("data section at {:#x} with {} bytes runs past the end ({len} bytes)", h.data_off, h.data_size),
+            format!(
+                "data section at {:#x} with {} bytes runs past the end ({len} bytes)",
+                h.data_off, h.data_size
+            ),
         ));
     }
     check_map(data, &header, &mut anomalies);
     Ok(Parsed {
         value: Dex {
-            pools: Pools { data, string_ids, type_ids },
+            pools: Pools {
+                data,
+                string_ids,
+                type_ids,
+            },
             header,
             proto_ids,
             field_ids,
@@ -277,12 +338,21 @@ fn section<'a>(
         return Ok(&[]);
     }
     if count > limit {
-        return Err(DexError::TooManyItems { table: name, count, limit });
+        return Err(DexError::TooManyItems {
+            table: name,
+            count,
+            limit,
+        });
     }
     let start = off as usize;
     let remaining = len.saturating_sub(start);
     if start > len || count as usize > remaining / item {
-        return Err(DexError::TableOutOfBounds { table: name, offset: off, count, len });
+        return Err(DexError::TableOutOfBounds {
+            table: name,
+            offset: off,
+            count,
+            len,
+        });
     }
     if off % 4 != 0 {
         anomalies.push(Anomaly::new(
@@ -298,7 +368,12 @@ fn section<'a>(
             format!("{name} at {off:#x} overlaps the header (which ends at {header_end:#x})"),
         ));
     }
-    slice(data, start, count as usize * item).map_err(|_| DexError::TableOutOfBounds { table: name, offset: off, count, len })
+    slice(data, start, count as usize * item).map_err(|_| DexError::TableOutOfBounds {
+        table: name,
+        offset: off,
+        count,
+        len,
+    })
 }
 
 /// Compares the `map_list` with the header's id tables.
@@ -308,11 +383,16 @@ fn check_map(data: &[u8], h: &Header, anomalies: &mut Vec<Anomaly>) {
     let off = h.map_off as usize;
     let bad = |detail: String| Anomaly::new("dex-bad-map", Some(u64::from(h.map_off)), detail);
     if h.map_off == 0 {
-        anomalies.push(bad("map_off is 0: the file has no map_list (ART requires one)".into()));
+        anomalies.push(bad(
+            "map_off is 0: the file has no map_list (ART requires one)".into(),
+        ));
         return;
     }
     let Ok(size) = u32_at(data, off) else {
-        anomalies.push(bad(format!("map_list at {off:#x} runs past the end ({} bytes)", data.len())));
+        anomalies.push(bad(format!(
+            "map_list at {off:#x} runs past the end ({} bytes)",
+            data.len()
+        )));
         return;
     };
     let remaining = data.len().saturating_sub(off + 4);
@@ -334,10 +414,16 @@ fn check_map(data: &[u8], h: &Header, anomalies: &mut Vec<Anomaly>) {
     let mut found = [None::<(u32, u32)>; 6];
     for i in 0..size as usize {
         let at = off + 4 + i * 12;
-        let (Ok(ty), Ok(count), Ok(item_off)) = (u16_at(data, at), u32_at(data, at + 4), u32_at(data, at + 8)) else {
+        let (Ok(ty), Ok(count), Ok(item_off)) =
+            (u16_at(data, at), u32_at(data, at + 4), u32_at(data, at + 8))
+        else {
             break;
         };
-        if let Some(slot) = tables.iter().position(|t| t.0 == ty).and_then(|p| found.get_mut(p)) {
+        if let Some(slot) = tables
+            .iter()
+            .position(|t| t.0 == ty)
+            .and_then(|p| found.get_mut(p))
+        {
             *slot = Some((count, item_off));
         }
     }
@@ -351,7 +437,11 @@ fn check_map(data: &[u8], h: &Header, anomalies: &mut Vec<Anomaly>) {
             Some(_) => None,
         };
         if let Some(detail) = mismatch {
-            anomalies.push(Anomaly::new("dex-map-mismatch", Some(u64::from(h.map_off)), detail));
+            anomalies.push(Anomaly::new(
+                "dex-map-mismatch",
+                Some(u64::from(h.map_off)),
+                detail,
+            ));
         }
     }
 }

@@ -22,7 +22,11 @@ fn entry(table: &[u8], size: usize, idx: u32, kind: &'static str) -> Result<usiz
     if (idx as usize) < len {
         Ok(idx as usize * size)
     } else {
-        Err(DexError::BadIndex { kind, index: idx, len: len as u32 })
+        Err(DexError::BadIndex {
+            kind,
+            index: idx,
+            len: len as u32,
+        })
     }
 }
 
@@ -31,9 +35,17 @@ impl<'a> Pools<'a> {
     #[inline]
     pub(super) fn string(&self, idx: StringIdx) -> Result<&'a [u8], DexError> {
         let at = entry(self.string_ids, 4, idx.0, "string")?;
-        let off = u32_at(self.string_ids, at).map_err(|_| DexError::BadIndex { kind: "string", index: idx.0, len: 0 })?;
+        let off = u32_at(self.string_ids, at).map_err(|_| DexError::BadIndex {
+            kind: "string",
+            index: idx.0,
+            len: 0,
+        })?;
         let len = self.data.len();
-        let bad_off = || DexError::BadOffset { structure: "string_data_item", offset: off, len };
+        let bad_off = || DexError::BadOffset {
+            structure: "string_data_item",
+            offset: off,
+            len,
+        };
         let (utf16_size, start) = match self.data.get(off as usize) {
             // One-byte uleb128: strings shorter than 128 units, nearly all.
             Some(&b) if b < 0x80 => (u32::from(b), off as usize + 1),
@@ -66,14 +78,21 @@ impl<'a> Pools<'a> {
             }
             base += chunk.len();
         }
-        Err(DexError::BadString { offset: off, utf16_size })
+        Err(DexError::BadString {
+            offset: off,
+            utf16_size,
+        })
     }
 
     /// See: <https://source.android.com/docs/core/runtime/dex-format#type-id-item>
     #[inline]
     pub(super) fn type_descriptor(&self, idx: TypeIdx) -> Result<&'a [u8], DexError> {
         let at = entry(self.type_ids, 4, idx.0, "type")?;
-        let s = u32_at(self.type_ids, at).map_err(|_| DexError::BadIndex { kind: "type", index: idx.0, len: 0 })?;
+        let s = u32_at(self.type_ids, at).map_err(|_| DexError::BadIndex {
+            kind: "type",
+            index: idx.0,
+            len: 0,
+        })?;
         self.string(StringIdx(s))
     }
 }
@@ -135,38 +154,71 @@ impl<'a> TypeList<'a> {
 
     /// The type index at position `i`.
     pub fn type_idx(&self, i: usize) -> Option<TypeIdx> {
-        i.checked_mul(2).and_then(|o| u16_at(self.list, o).ok()).map(|t| TypeIdx(u32::from(t)))
+        i.checked_mul(2)
+            .and_then(|o| u16_at(self.list, o).ok())
+            .map(|t| TypeIdx(u32::from(t)))
     }
 
     /// The type descriptors, in order.
     pub fn iter(&self) -> impl Iterator<Item = Result<&'a [u8], DexError>> + '_ {
-        (0..self.len()).filter_map(|i| self.type_idx(i)).map(|t| self.pools.type_descriptor(t))
+        (0..self.len())
+            .filter_map(|i| self.type_idx(i))
+            .map(|t| self.pools.type_descriptor(t))
     }
 }
 
 /// Reads the `type_list` at `off` (0 means empty).
 pub(super) fn type_list<'a>(pools: &Pools<'a>, off: u32) -> Result<TypeList<'a>, DexError> {
     if off == 0 {
-        return Ok(TypeList { pools: *pools, list: &[] });
+        return Ok(TypeList {
+            pools: *pools,
+            list: &[],
+        });
     }
     let len = pools.data.len();
-    let size = u32_at(pools.data, off as usize).map_err(|_| DexError::BadOffset { structure: "type_list", offset: off, len })?;
+    let size = u32_at(pools.data, off as usize).map_err(|_| DexError::BadOffset {
+        structure: "type_list",
+        offset: off,
+        len,
+    })?;
     let start = off as usize + 4;
     let remaining = len.saturating_sub(start);
     if size as usize > remaining / 2 {
-        return Err(DexError::TableOutOfBounds { table: "type_list", offset: off, count: size, len });
+        return Err(DexError::TableOutOfBounds {
+            table: "type_list",
+            offset: off,
+            count: size,
+            len,
+        });
     }
-    let list = pools
-        .data
-        .get(start..start + size as usize * 2)
-        .ok_or(DexError::TableOutOfBounds { table: "type_list", offset: off, count: size, len })?;
-    Ok(TypeList { pools: *pools, list })
+    let list =
+        pools
+            .data
+            .get(start..start + size as usize * 2)
+            .ok_or(DexError::TableOutOfBounds {
+                table: "type_list",
+                offset: off,
+                count: size,
+                len,
+            })?;
+    Ok(TypeList {
+        pools: *pools,
+        list,
+    })
 }
 
 /// See: <https://source.android.com/docs/core/runtime/dex-format#proto-id-item>
-pub(super) fn proto<'a>(pools: &Pools<'a>, proto_ids: &'a [u8], idx: ProtoIdx) -> Result<Proto<'a>, DexError> {
+pub(super) fn proto<'a>(
+    pools: &Pools<'a>,
+    proto_ids: &'a [u8],
+    idx: ProtoIdx,
+) -> Result<Proto<'a>, DexError> {
     let at = entry(proto_ids, 12, idx.0, "proto")?;
-    let bad = || DexError::BadIndex { kind: "proto", index: idx.0, len: 0 };
+    let bad = || DexError::BadIndex {
+        kind: "proto",
+        index: idx.0,
+        len: 0,
+    };
     let shorty = u32_at(proto_ids, at).map_err(|_| bad())?;
     let ret = u32_at(proto_ids, at + 4).map_err(|_| bad())?;
     let params = u32_at(proto_ids, at + 8).map_err(|_| bad())?;
@@ -206,7 +258,12 @@ impl<'a> MethodRef<'a> {
 
     /// `Lclass;.name:(params)ret`, as `dexdump` prints a method reference.
     pub fn to_dexdump(&self) -> String {
-        format!("{}.{}:{}", mutf8::decode(self.class), mutf8::decode(self.name), ProtoText(self.proto()))
+        format!(
+            "{}.{}:{}",
+            mutf8::decode(self.class),
+            mutf8::decode(self.name),
+            ProtoText(self.proto())
+        )
     }
 }
 
@@ -232,7 +289,13 @@ impl fmt::Debug for MethodRef<'_> {
 /// prototype that does not resolve).
 impl fmt::Display for MethodRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}->{}{}", mutf8::decode(self.class), mutf8::decode(self.name), ProtoText(self.proto()))
+        write!(
+            f,
+            "{}->{}{}",
+            mutf8::decode(self.class),
+            mutf8::decode(self.name),
+            ProtoText(self.proto())
+        )
     }
 }
 
@@ -245,7 +308,11 @@ pub(super) fn method_ref<'a>(
     idx: MethodIdx,
 ) -> Result<MethodRef<'a>, DexError> {
     let at = entry(method_ids, 8, idx.0, "method")?;
-    let bad = || DexError::BadIndex { kind: "method", index: idx.0, len: 0 };
+    let bad = || DexError::BadIndex {
+        kind: "method",
+        index: idx.0,
+        len: 0,
+    };
     let class_idx = TypeIdx(u32::from(u16_at(method_ids, at).map_err(|_| bad())?));
     let proto_idx = ProtoIdx(u32::from(u16_at(method_ids, at + 2).map_err(|_| bad())?));
     let name_idx = StringIdx(u32_at(method_ids, at + 4).map_err(|_| bad())?);
@@ -299,9 +366,17 @@ impl fmt::Display for FieldRef<'_> {
 }
 
 /// See: <https://source.android.com/docs/core/runtime/dex-format#field-id-item>
-pub(super) fn field_ref<'a>(pools: &Pools<'a>, field_ids: &'a [u8], idx: FieldIdx) -> Result<FieldRef<'a>, DexError> {
+pub(super) fn field_ref<'a>(
+    pools: &Pools<'a>,
+    field_ids: &'a [u8],
+    idx: FieldIdx,
+) -> Result<FieldRef<'a>, DexError> {
     let at = entry(field_ids, 8, idx.0, "field")?;
-    let bad = || DexError::BadIndex { kind: "field", index: idx.0, len: 0 };
+    let bad = || DexError::BadIndex {
+        kind: "field",
+        index: idx.0,
+        len: 0,
+    };
     let class_idx = TypeIdx(u32::from(u16_at(field_ids, at).map_err(|_| bad())?));
     let type_idx = TypeIdx(u32::from(u16_at(field_ids, at + 2).map_err(|_| bad())?));
     let name_idx = StringIdx(u32_at(field_ids, at + 4).map_err(|_| bad())?);

@@ -72,7 +72,12 @@
 //!
 //! Specification: <https://source.android.com/docs/core/runtime/dex-format>
 //! and <https://source.android.com/docs/core/runtime/dalvik-bytecode>.
-#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 mod class;
 mod code;
@@ -88,7 +93,10 @@ mod tests;
 use std::borrow::Cow;
 use std::fmt;
 
-pub use class::{ClassData, ClassDef, Classes, EncodedField, EncodedFields, EncodedMethod, EncodedMethods, FieldKind, MethodKind};
+pub use class::{
+    ClassData, ClassDef, Classes, EncodedField, EncodedFields, EncodedMethod, EncodedMethods,
+    FieldKind, MethodKind,
+};
 pub use code::{CodeItem, CodeRef, CodeRefs, InvokeKind};
 pub use header::Header;
 pub use ids::{FieldRef, MethodRef, Proto, TypeList};
@@ -194,7 +202,9 @@ pub enum DexError {
         reason: &'static str,
     },
     /// A `code_item` whose instructions run past the end of the file.
-    #[error("code_item at {offset:#x} with {insns_size} code units runs past the end ({len} bytes)")]
+    #[error(
+        "code_item at {offset:#x} with {insns_size} code units runs past the end ({len} bytes)"
+    )]
     CodeItemOutOfBounds {
         /// Offset of the `code_item`.
         offset: u32,
@@ -234,7 +244,9 @@ impl DexError {
             DexError::BadOffset { .. } | DexError::TableOutOfBounds { .. } => "dex-bad-offset",
             DexError::BadString { .. } => "dex-bad-string",
             DexError::BadClassData { .. } => "dex-bad-class-data",
-            DexError::CodeItemOutOfBounds { .. } | DexError::BadCodeItem { .. } => "dex-bad-code-item",
+            DexError::CodeItemOutOfBounds { .. } | DexError::BadCodeItem { .. } => {
+                "dex-bad-code-item"
+            }
             DexError::BadInstruction { .. } => "dex-bad-instruction",
             DexError::BadMagic { .. }
             | DexError::TooShort { .. }
@@ -324,7 +336,10 @@ pub struct Dex<'a> {
 
 impl fmt::Debug for Dex<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Dex").field("header", &self.header).field("len", &self.pools.data.len()).finish()
+        f.debug_struct("Dex")
+            .field("header", &self.header)
+            .field("len", &self.pools.data.len())
+            .finish()
     }
 }
 
@@ -393,9 +408,10 @@ impl<'a> Dex<'a> {
         let h = &self.header;
         let container = h.container_size?;
         let next = u64::from(h.header_offset.unwrap_or(0)) + u64::from(h.file_size);
-        (h.file_size >= 0x70 && next + 0x70 <= u64::from(container).min(self.pools.data.len() as u64))
-            .then_some(next)
-            .and_then(|n| usize::try_from(n).ok())
+        (h.file_size >= 0x70
+            && next + 0x70 <= u64::from(container).min(self.pools.data.len() as u64))
+        .then_some(next)
+        .and_then(|n| usize::try_from(n).ok())
     }
 
     /// The MUTF-8 bytes of a string (without the NUL terminator).
@@ -542,8 +558,10 @@ impl<'a> Dex<'a> {
             };
             s.classes_read += 1;
             if let Some(cd) = &class.class_data {
-                s.fields_defined += u64::from(cd.static_fields_size) + u64::from(cd.instance_fields_size);
-                s.methods_defined += u64::from(cd.direct_methods_size) + u64::from(cd.virtual_methods_size);
+                s.fields_defined +=
+                    u64::from(cd.static_fields_size) + u64::from(cd.instance_fields_size);
+                s.methods_defined +=
+                    u64::from(cd.direct_methods_size) + u64::from(cd.virtual_methods_size);
                 s.methods_with_code += cd.methods().filter(|m| m.code_off != 0).count() as u64;
             }
         }

@@ -17,8 +17,16 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
         // it means the same in MUTF-8.
         return Cow::Borrowed(s);
     }
-    let units = Units { bytes, pos: 0, pending: None };
-    Cow::Owned(char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect())
+    let units = Units {
+        bytes,
+        pos: 0,
+        pending: None,
+    };
+    Cow::Owned(
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or('\u{FFFD}'))
+            .collect(),
+    )
 }
 
 /// The UTF-16 code units of a MUTF-8 byte string.
@@ -33,7 +41,10 @@ struct Units<'a> {
 impl Units<'_> {
     /// The continuation byte at `pos + i`, if there is one.
     fn cont(&self, i: usize) -> Option<u32> {
-        self.bytes.get(self.pos + i).filter(|&&c| c & 0xc0 == 0x80).map(|&c| u32::from(c & 0x3f))
+        self.bytes
+            .get(self.pos + i)
+            .filter(|&&c| c & 0xc0 == 0x80)
+            .map(|&c| u32::from(c & 0x3f))
     }
 }
 
@@ -85,8 +96,14 @@ mod tests {
 
     #[test]
     fn ascii_and_utf8_are_borrowed() {
-        assert!(matches!(decode(b"Lcom/foo;"), std::borrow::Cow::Borrowed("Lcom/foo;")));
-        assert!(matches!(decode("儿童乐园".as_bytes()), std::borrow::Cow::Borrowed("儿童乐园")));
+        assert!(matches!(
+            decode(b"Lcom/foo;"),
+            std::borrow::Cow::Borrowed("Lcom/foo;")
+        ));
+        assert!(matches!(
+            decode("儿童乐园".as_bytes()),
+            std::borrow::Cow::Borrowed("儿童乐园")
+        ));
     }
 
     #[test]
@@ -102,6 +119,9 @@ mod tests {
     fn malformed_is_replaced() {
         assert_eq!(decode(&[0xed, 0xa0, 0xbd, b'x']), "\u{FFFD}x");
         assert_eq!(decode(&[0xc0]), "\u{FFFD}");
-        assert_eq!(decode(&[0xff, b'a', 0xe4, 0xb8]), "\u{FFFD}a\u{FFFD}\u{FFFD}");
+        assert_eq!(
+            decode(&[0xff, b'a', 0xe4, 0xb8]),
+            "\u{FFFD}a\u{FFFD}\u{FFFD}"
+        );
     }
 }

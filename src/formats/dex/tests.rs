@@ -1,6 +1,11 @@
 //! Unit tests on hand-built DEX files (`fixture.rs`) and on
 //! `tests/data/dex/tiny.dex`, assembled by smali from our own source.
-#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use super::fixture::{patch32, sample, Builder, Class, Code, Method};
 use super::*;
@@ -15,20 +20,47 @@ fn codes(a: &[Anomaly]) -> Vec<&'static str> {
 fn all_refs(dex: &Dex<'_>) -> (Vec<String>, Vec<Anomaly>) {
     let mut out = Vec::new();
     let anomalies = dex.for_each_code_ref(|class, m, r| {
-        let caller = dex.method_ref(m.method).map(|m| m.to_string()).unwrap_or_default();
+        let caller = dex
+            .method_ref(m.method)
+            .map(|m| m.to_string())
+            .unwrap_or_default();
         let target = match r {
             CodeRef::Invoke { kind, method, .. } => {
-                format!("{kind:?} {}", dex.method_ref(method).map(|m| m.to_string()).unwrap_or_else(|e| e.to_string()))
+                format!(
+                    "{kind:?} {}",
+                    dex.method_ref(method)
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|e| e.to_string())
+                )
             }
             CodeRef::InvokeCustom { call_site, .. } => format!("custom call_site@{call_site}"),
-            CodeRef::ConstString { string, .. } => format!("string {:?}", dex.string_lossy(string).unwrap_or_default()),
-            CodeRef::ConstClass { type_idx, .. } => {
-                format!("class {}", String::from_utf8_lossy(dex.type_descriptor(type_idx).unwrap_or(b"?")))
+            CodeRef::ConstString { string, .. } => {
+                format!("string {:?}", dex.string_lossy(string).unwrap_or_default())
             }
-            CodeRef::StaticGet { field, .. } => format!("sget {}", dex.field_ref(field).map(|f| f.to_string()).unwrap_or_default()),
-            CodeRef::InstanceGet { field, .. } => format!("iget {}", dex.field_ref(field).map(|f| f.to_string()).unwrap_or_default()),
+            CodeRef::ConstClass { type_idx, .. } => {
+                format!(
+                    "class {}",
+                    String::from_utf8_lossy(dex.type_descriptor(type_idx).unwrap_or(b"?"))
+                )
+            }
+            CodeRef::StaticGet { field, .. } => format!(
+                "sget {}",
+                dex.field_ref(field)
+                    .map(|f| f.to_string())
+                    .unwrap_or_default()
+            ),
+            CodeRef::InstanceGet { field, .. } => format!(
+                "iget {}",
+                dex.field_ref(field)
+                    .map(|f| f.to_string())
+                    .unwrap_or_default()
+            ),
         };
-        out.push(format!("{} {caller} @{:#x} -> {target}", String::from_utf8_lossy(class.descriptor), r.address()));
+        out.push(format!(
+            "{} {caller} @{:#x} -> {target}",
+            String::from_utf8_lossy(class.descriptor),
+            r.address()
+        ));
     });
     (out, anomalies)
 }
@@ -53,17 +85,38 @@ fn fixture_parses_cleanly() {
     assert!(h.checksum_ok());
     assert_eq!(h.class_defs_size, 1);
     assert_eq!(h.method_ids_size, 5);
-    assert_eq!(dex.string(StringIdx(s.url)).unwrap(), b"http://collect.example.test/imei");
-    assert_eq!(dex.type_descriptor(TypeIdx(u32::from(s.kid_type))).unwrap(), b"Lcom/example/Kid;");
+    assert_eq!(
+        dex.string(StringIdx(s.url)).unwrap(),
+        b"http://collect.example.test/imei"
+    );
+    assert_eq!(
+        dex.type_descriptor(TypeIdx(u32::from(s.kid_type))).unwrap(),
+        b"Lcom/example/Kid;"
+    );
     let m = dex.method_ref(MethodIdx(s.get_device_id)).unwrap();
-    assert_eq!(m.to_string(), "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;");
-    assert_eq!(m.to_dexdump(), "Landroid/telephony/TelephonyManager;.getDeviceId:()Ljava/lang/String;");
+    assert_eq!(
+        m.to_string(),
+        "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;"
+    );
+    assert_eq!(
+        m.to_dexdump(),
+        "Landroid/telephony/TelephonyManager;.getDeviceId:()Ljava/lang/String;"
+    );
     assert_eq!(m.proto().unwrap().shorty, b"L");
     let h = dex.method_ref(MethodIdx(s.helper)).unwrap();
-    assert_eq!(h.to_string(), "Lcom/example/Kid;->helper(Ljava/lang/String;I)V");
+    assert_eq!(
+        h.to_string(),
+        "Lcom/example/Kid;->helper(Ljava/lang/String;I)V"
+    );
     assert_eq!(h.proto().unwrap().parameters.len(), 2);
-    assert_eq!(dex.field_ref(FieldIdx(s.serial)).unwrap().to_string(), "Landroid/os/Build;->SERIAL:Ljava/lang/String;");
-    assert_eq!(dex.string_lossy(StringIdx(s.url + 1)).unwrap(), "\u{1F600} emoji");
+    assert_eq!(
+        dex.field_ref(FieldIdx(s.serial)).unwrap().to_string(),
+        "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    );
+    assert_eq!(
+        dex.string_lossy(StringIdx(s.url + 1)).unwrap(),
+        "\u{1F600} emoji"
+    );
     let _ = s.init;
 
     let classes: Vec<_> = dex.classes().collect::<Result<_, _>>().unwrap();
@@ -74,13 +127,27 @@ fn fixture_parses_cleanly() {
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].kind, FieldKind::Instance);
     let methods: Vec<_> = c.methods().collect();
-    assert_eq!(methods.iter().map(|m| (m.method.0, m.kind)).collect::<Vec<_>>(), vec![
-        (4, MethodKind::Direct),
-        (2, MethodKind::Virtual),
-        (3, MethodKind::Virtual)
-    ]);
+    assert_eq!(
+        methods
+            .iter()
+            .map(|m| (m.method.0, m.kind))
+            .collect::<Vec<_>>(),
+        vec![
+            (4, MethodKind::Direct),
+            (2, MethodKind::Virtual),
+            (3, MethodKind::Virtual)
+        ]
+    );
     let summary = dex.count_summary();
-    assert_eq!((summary.class_defs, summary.classes_read, summary.methods_defined, summary.methods_with_code), (1, 1, 3, 3));
+    assert_eq!(
+        (
+            summary.class_defs,
+            summary.classes_read,
+            summary.methods_defined,
+            summary.methods_with_code
+        ),
+        (1, 1, 3, 3)
+    );
 
     let (refs, anomalies) = all_refs(&dex);
     assert!(anomalies.is_empty(), "{anomalies:?}");
@@ -106,7 +173,8 @@ fn tiny_dex_matches_dexdump() {
     assert!(anomalies.is_empty(), "{anomalies:?}");
     let main = "Lcom/example/tiny/Main;";
     let on_create = format!("{main} {main}->onCreate(Landroid/os/Bundle;)V");
-    let helper = format!("{main} {main}->helper(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/String;)V");
+    let helper =
+        format!("{main} {main}->helper(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/String;)V");
     let modern = format!("{main} {main}->modern(Ljava/lang/invoke/MethodHandle;)V");
     // The same addresses and targets as `dexdump -d tiny.dex`.
     let want = vec![
@@ -140,10 +208,28 @@ fn tiny_dex_matches_dexdump() {
         .map(|m| dex.code_item(m.code_off).unwrap())
         .unwrap();
     let first = dex.code_refs(&code).next().unwrap().unwrap();
-    assert!(matches!(first, CodeRef::Invoke { proto: Some(ProtoIdx(7)), .. }), "{first:?}");
+    assert!(
+        matches!(
+            first,
+            CodeRef::Invoke {
+                proto: Some(ProtoIdx(7)),
+                ..
+            }
+        ),
+        "{first:?}"
+    );
     assert_eq!(dex.proto(ProtoIdx(7)).unwrap().to_string(), "(I)V");
     let s = dex.count_summary();
-    assert_eq!((s.class_defs, s.classes_read, s.methods_defined, s.methods_with_code, s.fields_defined), (2, 2, 8, 6, 2));
+    assert_eq!(
+        (
+            s.class_defs,
+            s.classes_read,
+            s.methods_defined,
+            s.methods_with_code,
+            s.fields_defined
+        ),
+        (2, 2, 8, 6, 2)
+    );
 }
 
 // ---- header errors ----------------------------------------------------
@@ -151,22 +237,46 @@ fn tiny_dex_matches_dexdump() {
 #[test]
 fn bad_magic_and_short_input() {
     assert!(matches!(Dex::parse(b""), Err(DexError::BadMagic { .. })));
-    assert!(matches!(Dex::parse(b"PK\x03\x04 not a dex at all"), Err(DexError::BadMagic { .. })));
-    assert!(matches!(Dex::parse(b"dex\n03x\0 and more bytes"), Err(DexError::BadMagic { .. })));
-    assert!(matches!(Dex::parse(b"dex"), Err(DexError::TooShort { len: 3 })));
-    assert!(matches!(Dex::parse(&TINY[..0x40]), Err(DexError::TooShort { len: 0x40 })));
+    assert!(matches!(
+        Dex::parse(b"PK\x03\x04 not a dex at all"),
+        Err(DexError::BadMagic { .. })
+    ));
+    assert!(matches!(
+        Dex::parse(b"dex\n03x\0 and more bytes"),
+        Err(DexError::BadMagic { .. })
+    ));
+    assert!(matches!(
+        Dex::parse(b"dex"),
+        Err(DexError::TooShort { len: 3 })
+    ));
+    assert!(matches!(
+        Dex::parse(&TINY[..0x40]),
+        Err(DexError::TooShort { len: 0x40 })
+    ));
     let e = Dex::parse(b"MZ\x90\0\x03\0\0\0\x04").unwrap_err();
-    assert_eq!(e.to_string(), "not a DEX file: magic [4d, 5a, 90, 00, 03, 00, 00, 00]");
+    assert_eq!(
+        e.to_string(),
+        "not a DEX file: magic [4d, 5a, 90, 00, 03, 00, 00, 00]"
+    );
 }
 
 #[test]
 fn endian_tag_and_header_size() {
     let mut d = sample().bytes;
     patch32(&mut d, 0x28, 0x7856_3412);
-    assert_eq!(Dex::parse(&d).unwrap_err(), DexError::BadEndianTag { tag: 0x7856_3412 });
+    assert_eq!(
+        Dex::parse(&d).unwrap_err(),
+        DexError::BadEndianTag { tag: 0x7856_3412 }
+    );
     let mut d = sample().bytes;
     patch32(&mut d, 0x24, 0x20);
-    assert!(matches!(Dex::parse(&d), Err(DexError::BadHeaderSize { header_size: 0x20, .. })));
+    assert!(matches!(
+        Dex::parse(&d),
+        Err(DexError::BadHeaderSize {
+            header_size: 0x20,
+            ..
+        })
+    ));
     let mut d = sample().bytes;
     patch32(&mut d, 0x24, 0x74);
     let p = Dex::parse(&d).unwrap();
@@ -181,22 +291,60 @@ fn table_out_of_bounds_and_huge_counts() {
     let mut d = s.bytes.clone();
     patch32(&mut d, 0x38, 1 << 20);
     let e = Dex::parse(&d).unwrap_err();
-    assert!(matches!(e, DexError::TableOutOfBounds { table: "string_ids", count: 0x10_0000, .. }), "{e}");
-    assert_eq!(e.to_string(), format!("string_ids at 0x70 with 1048576 entries runs past the end ({len} bytes)"));
+    assert!(
+        matches!(
+            e,
+            DexError::TableOutOfBounds {
+                table: "string_ids",
+                count: 0x10_0000,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        format!("string_ids at 0x70 with 1048576 entries runs past the end ({len} bytes)")
+    );
     // An offset past the end.
     let mut d = s.bytes.clone();
     patch32(&mut d, 0x5c, len as u32 - 4);
-    assert!(matches!(Dex::parse(&d), Err(DexError::TableOutOfBounds { table: "method_ids", .. })));
+    assert!(matches!(
+        Dex::parse(&d),
+        Err(DexError::TableOutOfBounds {
+            table: "method_ids",
+            ..
+        })
+    ));
     let mut d = s.bytes.clone();
     patch32(&mut d, 0x64, u32::MAX);
-    assert!(matches!(Dex::parse(&d), Err(DexError::TableOutOfBounds { table: "class_defs", .. })));
+    assert!(matches!(
+        Dex::parse(&d),
+        Err(DexError::TableOutOfBounds {
+            table: "class_defs",
+            ..
+        })
+    ));
     // Absolute caps.
     let mut d = s.bytes.clone();
     patch32(&mut d, 0x38, u32::MAX);
-    assert!(matches!(Dex::parse(&d), Err(DexError::TooManyItems { table: "string_ids", .. })));
+    assert!(matches!(
+        Dex::parse(&d),
+        Err(DexError::TooManyItems {
+            table: "string_ids",
+            ..
+        })
+    ));
     let mut d = s.bytes.clone();
     patch32(&mut d, 0x40, 0x1_0000);
-    assert_eq!(Dex::parse(&d).unwrap_err(), DexError::TooManyItems { table: "type_ids", count: 0x1_0000, limit: 0xffff });
+    assert_eq!(
+        Dex::parse(&d).unwrap_err(),
+        DexError::TooManyItems {
+            table: "type_ids",
+            count: 0x1_0000,
+            limit: 0xffff
+        }
+    );
 }
 
 #[test]
@@ -221,7 +369,12 @@ fn file_size_trailing_and_truncated() {
     let cut = &d[..d.len() - 8];
     let p = Dex::parse(cut).unwrap();
     let c = codes(&p.anomalies);
-    assert!(c.contains(&"dex-truncated") && c.contains(&"dex-bad-checksum") && c.contains(&"dex-bad-map"), "{c:?}");
+    assert!(
+        c.contains(&"dex-truncated")
+            && c.contains(&"dex-bad-checksum")
+            && c.contains(&"dex-bad-map"),
+        "{c:?}"
+    );
     assert_eq!(p.value.classes().flatten().count(), 1);
 }
 
@@ -255,18 +408,31 @@ fn map_list_cross_check() {
     patch32(&mut m, map_off + 4 + 12 + 4, 1);
     let p = Dex::parse(&m).unwrap();
     assert_eq!(codes(&p.anomalies), vec!["dex-map-mismatch"]);
-    assert!(p.anomalies[0].detail.contains("string_ids"), "{}", p.anomalies[0].detail);
+    assert!(
+        p.anomalies[0].detail.contains("string_ids"),
+        "{}",
+        p.anomalies[0].detail
+    );
     let mut m = d.clone();
     patch32(&mut m, 0x34, 0);
-    assert_eq!(codes(&Dex::parse(&m).unwrap().anomalies), vec!["dex-bad-map"]);
+    assert_eq!(
+        codes(&Dex::parse(&m).unwrap().anomalies),
+        vec!["dex-bad-map"]
+    );
     let mut m = d;
     patch32(&mut m, map_off, 0x0fff_ffff);
-    assert_eq!(codes(&Dex::parse(&m).unwrap().anomalies), vec!["dex-bad-map"]);
+    assert_eq!(
+        codes(&Dex::parse(&m).unwrap().anomalies),
+        vec!["dex-bad-map"]
+    );
 }
 
 #[test]
 fn v41_container_fields() {
-    let mut b = Builder { version: Some(b"041"), ..Builder::default() };
+    let mut b = Builder {
+        version: Some(b"041"),
+        ..Builder::default()
+    };
     b.ty("LA;");
     let mut d = b.build();
     // Grow the header to 0x78 bytes: shift everything else by 8.
@@ -305,12 +471,39 @@ fn v41_container_fields() {
 fn bad_indexes() {
     let dex = Dex::parse(TINY).unwrap().value;
     let n = dex.header().string_ids_size;
-    assert_eq!(dex.string(StringIdx(n)).unwrap_err(), DexError::BadIndex { kind: "string", index: n, len: n });
-    assert!(matches!(dex.type_descriptor(TypeIdx(0xffff)), Err(DexError::BadIndex { kind: "type", .. })));
-    assert!(matches!(dex.proto(ProtoIdx(999)), Err(DexError::BadIndex { kind: "proto", .. })));
-    assert!(matches!(dex.method_ref(MethodIdx(999)), Err(DexError::BadIndex { kind: "method", .. })));
-    assert!(matches!(dex.field_ref(FieldIdx(999)), Err(DexError::BadIndex { kind: "field", .. })));
-    assert_eq!(DexError::BadIndex { kind: "method", index: 9, len: 3 }.to_string(), "method index 9 out of range (3 entries)");
+    assert_eq!(
+        dex.string(StringIdx(n)).unwrap_err(),
+        DexError::BadIndex {
+            kind: "string",
+            index: n,
+            len: n
+        }
+    );
+    assert!(matches!(
+        dex.type_descriptor(TypeIdx(0xffff)),
+        Err(DexError::BadIndex { kind: "type", .. })
+    ));
+    assert!(matches!(
+        dex.proto(ProtoIdx(999)),
+        Err(DexError::BadIndex { kind: "proto", .. })
+    ));
+    assert!(matches!(
+        dex.method_ref(MethodIdx(999)),
+        Err(DexError::BadIndex { kind: "method", .. })
+    ));
+    assert!(matches!(
+        dex.field_ref(FieldIdx(999)),
+        Err(DexError::BadIndex { kind: "field", .. })
+    ));
+    assert_eq!(
+        DexError::BadIndex {
+            kind: "method",
+            index: 9,
+            len: 3
+        }
+        .to_string(),
+        "method index 9 out of range (3 entries)"
+    );
 }
 
 #[test]
@@ -321,14 +514,26 @@ fn bad_string_data() {
     // string_data_off past the end
     patch32(&mut d, 0x70, len + 10);
     let dex = Dex::parse(&d).unwrap().value;
-    assert!(matches!(dex.string(StringIdx(0)), Err(DexError::BadOffset { structure: "string_data_item", .. })));
+    assert!(matches!(
+        dex.string(StringIdx(0)),
+        Err(DexError::BadOffset {
+            structure: "string_data_item",
+            ..
+        })
+    ));
     // a string whose NUL is not where utf16_size says
     let mut d = s.bytes;
     let off = u32::from_le_bytes(d[0x70..0x74].try_into().unwrap()) as usize;
     d[off] = 1; // utf16_size 1, but the string is longer than 3 bytes
     super::fixture::fix_checksum(&mut d);
     let dex = Dex::parse(&d).unwrap().value;
-    assert_eq!(dex.string(StringIdx(0)).unwrap_err(), DexError::BadString { offset: off as u32, utf16_size: 1 });
+    assert_eq!(
+        dex.string(StringIdx(0)).unwrap_err(),
+        DexError::BadString {
+            offset: off as u32,
+            utf16_size: 1
+        }
+    );
 }
 
 /// Two classes; the first one's class data or code is broken afterwards.
@@ -341,14 +546,25 @@ fn two_classes() -> (Vec<u8>, Builder) {
     let target = b.method("Landroid/net/wifi/WifiInfo;", "getMacAddress", v);
     let ma = b.method("Lcom/a/A;", "m", v);
     let mb = b.method("Lcom/b/B;", "m", v);
-    let code = |insns| Some(Code { registers: 1, ins: 0, outs: 1, insns });
+    let code = |insns| {
+        Some(Code {
+            registers: 1,
+            ins: 0,
+            outs: 1,
+            insns,
+        })
+    };
     let call = vec![0x0071, target as u16, 0x0000, 0x000e];
     b.classes.push(Class {
         class_idx: u32::from(a),
         superclass_idx: u32::from(obj),
         static_fields: vec![],
         instance_fields: vec![],
-        direct: vec![Method { method_idx: ma, access_flags: 9, code: code(call.clone()) }],
+        direct: vec![Method {
+            method_idx: ma,
+            access_flags: 9,
+            code: code(call.clone()),
+        }],
         virtual_: vec![],
     });
     b.classes.push(Class {
@@ -356,7 +572,11 @@ fn two_classes() -> (Vec<u8>, Builder) {
         superclass_idx: u32::from(obj),
         static_fields: vec![],
         instance_fields: vec![],
-        direct: vec![Method { method_idx: mb, access_flags: 9, code: code(call) }],
+        direct: vec![Method {
+            method_idx: mb,
+            access_flags: 9,
+            code: code(call),
+        }],
         virtual_: vec![],
     });
     (b.build(), b)
@@ -379,7 +599,13 @@ fn bad_class_data_skips_that_class_only() {
     patch32(&mut bad, class_def_field(&d, 0, 6), d.len() as u32 + 100);
     let dex = Dex::parse(&bad).unwrap().value;
     let classes: Vec<_> = dex.classes().collect();
-    assert!(matches!(classes[0], Err(DexError::BadOffset { structure: "class_data_item", .. })));
+    assert!(matches!(
+        classes[0],
+        Err(DexError::BadOffset {
+            structure: "class_data_item",
+            ..
+        })
+    ));
     assert_eq!(classes[1].as_ref().unwrap().descriptor, b"Lcom/b/B;");
     let (refs, anomalies) = all_refs(&dex);
     assert_eq!(codes(&anomalies), vec!["dex-bad-offset"]);
@@ -391,13 +617,25 @@ fn bad_class_data_skips_that_class_only() {
     super::fixture::fix_checksum(&mut bad);
     let dex = Dex::parse(&bad).unwrap().value;
     let first = dex.classes().next().unwrap().unwrap_err();
-    assert!(matches!(first, DexError::BadClassData { reason: "declares more fields and methods than its bytes can hold", .. }), "{first}");
+    assert!(
+        matches!(
+            first,
+            DexError::BadClassData {
+                reason: "declares more fields and methods than its bytes can hold",
+                ..
+            }
+        ),
+        "{first}"
+    );
     assert_eq!(dex.count_summary().classes_failed, 1);
     // class_idx out of range
     let mut bad = d.clone();
     patch32(&mut bad, class_def_field(&d, 0, 0), 999);
     let dex = Dex::parse(&bad).unwrap().value;
-    assert!(matches!(dex.classes().next().unwrap(), Err(DexError::BadIndex { kind: "type", .. })));
+    assert!(matches!(
+        dex.classes().next().unwrap(),
+        Err(DexError::BadIndex { kind: "type", .. })
+    ));
 }
 
 #[test]
@@ -407,41 +645,76 @@ fn code_item_past_end_skips_that_method_only() {
     let first = dex.classes().next().unwrap().unwrap();
     let m = first.methods().next().unwrap();
     let code = dex.code_item(m.code_off).unwrap();
-    assert_eq!((code.registers_size, code.insns_size, code.insns.len()), (1, 4, 8));
+    assert_eq!(
+        (code.registers_size, code.insns_size, code.insns.len()),
+        (1, 4, 8)
+    );
     // insns_size far past the end
     let mut bad = d.clone();
     patch32(&mut bad, m.code_off as usize + 12, 0x00ff_ffff);
     let dex = Dex::parse(&bad).unwrap().value;
     let e = dex.code_item(m.code_off).unwrap_err();
-    assert_eq!(e, DexError::CodeItemOutOfBounds { offset: m.code_off, insns_size: 0x00ff_ffff, len: d.len() });
+    assert_eq!(
+        e,
+        DexError::CodeItemOutOfBounds {
+            offset: m.code_off,
+            insns_size: 0x00ff_ffff,
+            len: d.len()
+        }
+    );
     let (refs, anomalies) = all_refs(&dex);
     assert_eq!(codes(&anomalies), vec!["dex-bad-code-item"]);
     assert_eq!(anomalies[0].offset, Some(u64::from(m.code_off)));
     assert_eq!(refs.len(), 1);
     // code_off itself past the end, and inconsistent fields
-    assert!(matches!(dex.code_item(d.len() as u32 - 4), Err(DexError::CodeItemOutOfBounds { .. })));
-    assert!(matches!(dex.code_item(u32::MAX), Err(DexError::CodeItemOutOfBounds { .. })));
+    assert!(matches!(
+        dex.code_item(d.len() as u32 - 4),
+        Err(DexError::CodeItemOutOfBounds { .. })
+    ));
+    assert!(matches!(
+        dex.code_item(u32::MAX),
+        Err(DexError::CodeItemOutOfBounds { .. })
+    ));
     let mut bad = d.clone();
     bad[m.code_off as usize + 2] = 5; // ins_size 5 > registers_size 1
     super::fixture::fix_checksum(&mut bad);
     let dex = Dex::parse(&bad).unwrap().value;
-    assert!(matches!(dex.code_item(m.code_off), Err(DexError::BadCodeItem { reason: "ins_size exceeds registers_size", .. })));
+    assert!(matches!(
+        dex.code_item(m.code_off),
+        Err(DexError::BadCodeItem {
+            reason: "ins_size exceeds registers_size",
+            ..
+        })
+    ));
     let mut bad = d.clone();
     patch32(&mut bad, m.code_off as usize + 8, u32::MAX);
     let dex = Dex::parse(&bad).unwrap().value;
-    assert!(matches!(dex.code_item(m.code_off), Err(DexError::BadCodeItem { .. })));
+    assert!(matches!(
+        dex.code_item(m.code_off),
+        Err(DexError::BadCodeItem { .. })
+    ));
     let mut bad = d;
     bad[m.code_off as usize + 6] = 0xff; // tries_size 255 runs off the end
     super::fixture::fix_checksum(&mut bad);
     let dex = Dex::parse(&bad).unwrap().value;
-    assert!(matches!(dex.code_item(m.code_off), Err(DexError::BadCodeItem { .. })));
+    assert!(matches!(
+        dex.code_item(m.code_off),
+        Err(DexError::BadCodeItem { .. })
+    ));
 }
 
 #[test]
 fn bad_instructions_stop_the_method() {
     let (d, _) = two_classes();
     let dex = Dex::parse(&d).unwrap().value;
-    let m = dex.classes().next().unwrap().unwrap().methods().next().unwrap();
+    let m = dex
+        .classes()
+        .next()
+        .unwrap()
+        .unwrap()
+        .methods()
+        .next()
+        .unwrap();
     let insns = m.code_off as usize + 16;
     // return-void replaced by an unused opcode after the invoke
     let mut bad = d.clone();
@@ -454,17 +727,31 @@ fn bad_instructions_stop_the_method() {
     assert!(items[0].is_ok());
     assert_eq!(
         items[1],
-        Err(DexError::BadInstruction { offset: insns as u32 + 6, address: 3, opcode: 0x003e, reason: "unused opcode" })
+        Err(DexError::BadInstruction {
+            offset: insns as u32 + 6,
+            address: 3,
+            opcode: 0x003e,
+            reason: "unused opcode"
+        })
     );
     let (refs, anomalies) = all_refs(&dex);
-    assert_eq!((refs.len(), codes(&anomalies)), (2, vec!["dex-bad-instruction"]));
+    assert_eq!(
+        (refs.len(), codes(&anomalies)),
+        (2, vec!["dex-bad-instruction"])
+    );
     // an invoke cut short by the end of insns
     let mut bad = d.clone();
     bad[insns + 6] = 0x6e;
     super::fixture::fix_checksum(&mut bad);
     let dex = Dex::parse(&bad).unwrap().value;
     let items: Vec<_> = dex.code_refs(&dex.code_item(m.code_off).unwrap()).collect();
-    assert!(matches!(items[1], Err(DexError::BadInstruction { reason: "instruction runs past the end of insns", .. })));
+    assert!(matches!(
+        items[1],
+        Err(DexError::BadInstruction {
+            reason: "instruction runs past the end of insns",
+            ..
+        })
+    ));
     // payloads whose declared size runs past the end
     for payload in [0x0100u16, 0x0200, 0x0300] {
         let mut bad = d.clone();
@@ -474,26 +761,43 @@ fn bad_instructions_stop_the_method() {
         let dex = Dex::parse(&bad).unwrap().value;
         let items: Vec<_> = dex.code_refs(&dex.code_item(m.code_off).unwrap()).collect();
         assert_eq!(items.len(), 1, "{payload:#x}");
-        assert!(matches!(items[0], Err(DexError::BadInstruction { address: 0, .. })), "{payload:#x}");
+        assert!(
+            matches!(items[0], Err(DexError::BadInstruction { address: 0, .. })),
+            "{payload:#x}"
+        );
     }
     // a nop with another high byte is a plain nop
     let mut ok = d;
     ok[insns + 6..insns + 8].copy_from_slice(&0x0400u16.to_le_bytes());
     super::fixture::fix_checksum(&mut ok);
     let dex = Dex::parse(&ok).unwrap().value;
-    assert!(dex.code_refs(&dex.code_item(m.code_off).unwrap()).all(|r| r.is_ok()));
+    assert!(dex
+        .code_refs(&dex.code_item(m.code_off).unwrap())
+        .all(|r| r.is_ok()));
 }
 
 #[test]
 fn error_messages_name_structure_and_offset() {
     for (e, want) in [
-        (DexError::BadEndianTag { tag: 0x7856_3412 }, "endian_tag 0x78563412 at 0x28 is not 0x12345678 (only little-endian DEX exists)"),
         (
-            DexError::CodeItemOutOfBounds { offset: 0x1f0, insns_size: 9, len: 100 },
+            DexError::BadEndianTag { tag: 0x7856_3412 },
+            "endian_tag 0x78563412 at 0x28 is not 0x12345678 (only little-endian DEX exists)",
+        ),
+        (
+            DexError::CodeItemOutOfBounds {
+                offset: 0x1f0,
+                insns_size: 9,
+                len: 100,
+            },
             "code_item at 0x1f0 with 9 code units runs past the end (100 bytes)",
         ),
         (
-            DexError::BadInstruction { offset: 0x20, address: 2, opcode: 0x3e, reason: "unused opcode" },
+            DexError::BadInstruction {
+                offset: 0x20,
+                address: 2,
+                opcode: 0x3e,
+                reason: "unused opcode",
+            },
             "instruction 0x003e at 0x20 (code unit 0x2): unused opcode",
         ),
     ] {
@@ -540,12 +844,25 @@ fn shared_class_data(n: usize, methods: u32, insns: usize, with_code: bool) -> V
     let mut ms = Vec::new();
     for i in 0..methods {
         let m = b.method("LC0;", &format!("m{i}"), v);
-        let code = with_code.then(|| Code { registers: 1, ins: 0, outs: 0, insns: vec![0; insns] });
-        ms.push(Method { method_idx: m, access_flags: 1, code });
+        let code = with_code.then(|| Code {
+            registers: 1,
+            ins: 0,
+            outs: 0,
+            insns: vec![0; insns],
+        });
+        ms.push(Method {
+            method_idx: m,
+            access_flags: 1,
+            code,
+        });
     }
     for i in 0..n {
         let t = b.ty(&format!("LC{i};"));
-        let virtual_ = if i == 0 { std::mem::take(&mut ms) } else { vec![] };
+        let virtual_ = if i == 0 {
+            std::mem::take(&mut ms)
+        } else {
+            vec![]
+        };
         b.classes.push(Class {
             class_idx: u32::from(t),
             superclass_idx: u32::from(obj),
@@ -601,7 +918,9 @@ fn exercise(data: &[u8]) {
             if m.code_off == 0 {
                 continue;
             }
-            let Ok(code) = dex.code_item(m.code_off) else { continue };
+            let Ok(code) = dex.code_item(m.code_off) else {
+                continue;
+            };
             for r in dex.code_refs(&code).flatten() {
                 match r {
                     CodeRef::Invoke { method, proto, .. } => {
