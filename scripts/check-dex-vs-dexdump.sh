@@ -14,11 +14,19 @@
 # dexdump runs with -i (ignore checksum failures) so that a DEX with a bad
 # checksum is still compared; our reader reports it as an anomaly.
 #
-# Usage: scripts/check-dex-vs-dexdump.sh [CORPUS_DIR]   (default ../shared/corpus)
+# Usage: scripts/check-dex-vs-dexdump.sh [--write-golden] [CORPUS_DIR]
+#        (CORPUS_DIR defaults to ../shared/corpus). --write-golden also writes
+#        dexdump's figures to tests/data/dex/corpus-dexdump.tsv, which
+#        tests/dex.rs checks without needing dexdump.
 # Env:   MAX_D_BYTES (default 2500000): size limit for the reference check.
 # Exit:  0 when everything matches, 1 on a difference, 2 on a missing tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+GOLDEN=
+if [ "${1:-}" = "--write-golden" ]; then
+  GOLDEN=tests/data/dex/corpus-dexdump.tsv
+  shift
+fi
 CORPUS=${1:-../shared/corpus}
 MAX_D_BYTES=${MAX_D_BYTES:-2500000}
 command -v dexdump >/dev/null || { echo "check-dex: dexdump not installed (apt-get install dexdump)" >&2; exit 2; }
@@ -33,11 +41,12 @@ for f in "$CORPUS"/*.apk "$CORPUS"/*.jar "$CORPUS"/*.dex; do
   [ -f "$f" ] && inputs+=("$f")
 done
 
-python3 - "$DUMP" "$TMP" "$MAX_D_BYTES" "${inputs[@]}" <<'PY'
-import os, re, subprocess, sys
+python3 - "$DUMP" "$TMP" "$MAX_D_BYTES" "$CORPUS" "$GOLDEN" "${inputs[@]}" <<'PY'
+import hashlib, os, re, subprocess, sys
 
-dump, tmp, max_d = sys.argv[1], sys.argv[2], int(sys.argv[3])
-inputs = sys.argv[4:]
+dump, tmp, max_d, corpus, golden = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+inputs = sys.argv[6:]
+rows = []
 FIELDS = ["class_defs_size", "method_ids_size", "string_ids_size", "type_ids_size", "proto_ids_size", "field_ids_size"]
 opened = re.compile(r"^Opened '(.*)', DEX version")
 
@@ -133,7 +142,12 @@ for path in inputs:
         tally["dexdump_failed"] += 1
         print(f"note: {name}: dexdump read no DEX (exit {rc_t}: {' '.join(err_t)}); ours: {len(ours)} DEX (exit {rc_o}) {' '.join(err_o)}")
         continue
+    rel = ("corpus/" + os.path.relpath(path, corpus)) if os.path.abspath(path).startswith(os.path.abspath(corpus) + os.sep) else path
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    file_rows = {}
     for dex, want in theirs.items():
+        file_rows[dex] = [rel, digest, dex] + [str(want.get(k, "")) for k in FIELDS] + ["-"]
         tally["dex"] += 1
         got = ours.get(dex)
         if got is None:
@@ -147,6 +161,7 @@ for path in inputs:
             tally["header_ok"] += 1
     for dex in set(ours) - set(theirs):
         problems.append(f"{name}: {dex}: we read it, dexdump does not")
+    rows.extend(file_rows.values())
     if os.path.getsize(path) > max_d and not path.startswith(("samples/", "tests/")):
         continue
     tally["ref_files"] += 1
@@ -159,6 +174,8 @@ for path in inputs:
         o = {p for p in op if p[0] == dex}
         tally["ref_dex"] += 1
         tally["pairs"] += len(t)
+        if dex in file_rows:
+            file_rows[dex][-1] = str(len(t))
         if t == o:
             tally["ref_ok"] += 1
         else:
@@ -170,6 +187,14 @@ for path in inputs:
             for p in only_o[:5]:
                 problems.append(f"    ours only:    {p}")
 
+if golden:
+    with open(golden, "w") as f:
+        f.write("# dexdump's figures per DEX, written by scripts/check-dex-vs-dexdump.sh --write-golden;\n")
+        f.write("# pairs = distinct (caller class, callee method | string@N | call_site@N) from dexdump -d, - if not computed\n")
+        f.write("\t".join(["file", "sha256", "dex"] + FIELDS + ["pairs"]) + "\n")
+        for r in sorted(rows):
+            f.write("\t".join(r) + "\n")
+    print(f"wrote {golden} ({len(rows)} rows)")
 for p in problems:
     print(p)
 print("tally: {files} inputs, {dex} DEX files read by dexdump; headers equal {header_ok}, differ {header_diff}, "

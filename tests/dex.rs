@@ -228,3 +228,77 @@ fn corrupt_checksum_is_an_anomaly_not_an_error() {
     assert!(r.invokes["Lcom/example/kidsdemo/MainActivity;"]
         .contains("virtual Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;"));
 }
+
+/// Every DEX of the shared corpus against dexdump's figures recorded in
+/// tests/data/dex/corpus-dexdump.tsv (by scripts/check-dex-vs-dexdump.sh
+/// --write-golden): header counts, and for the smaller inputs the number
+/// of distinct (caller class, callee | string | call site) pairs. The walk
+/// must also be free of anomalies, except the bad checksum of the sample
+/// made for it.
+///
+/// A missing or changed corpus file fails the test; set HUMIAO_SKIP_CORPUS=1
+/// to skip the corpus rows (e.g. on a machine without ../shared).
+#[test]
+fn corpus_matches_dexdump_figures() {
+    use sha2::{Digest, Sha256};
+    let skip_corpus = std::env::var_os("HUMIAO_SKIP_CORPUS").is_some();
+    let table = std::fs::read_to_string(root().join("tests/data/dex/corpus-dexdump.tsv")).unwrap();
+    let mut rows: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    for line in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<String> = line.split('\t').map(str::to_string).collect();
+        assert_eq!(f.len(), 10, "bad row {line}");
+        rows.entry(f[0].clone()).or_default().push(f);
+    }
+    assert!(rows.len() > 50, "corpus table too small");
+    let mut checked = 0;
+    for (file, dexes) in &rows {
+        let path = match file.strip_prefix("corpus/") {
+            Some(rest) if skip_corpus => {
+                let _ = rest;
+                continue;
+            }
+            Some(rest) => root().join("../shared/corpus").join(rest),
+            None => root().join(file),
+        };
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (HUMIAO_SKIP_CORPUS=1 skips the corpus)", path.display()));
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(digest, dexes[0][1], "{file} changed");
+        let files: Vec<(String, Vec<u8>)> = if humiao::formats::dex::is_dex(&bytes) {
+            vec![(dexes[0][2].clone(), bytes.clone())]
+        } else {
+            dex_files(path.to_str().unwrap())
+        };
+        for row in dexes {
+            let data = &files.iter().find(|(n, _)| *n == row[2]).unwrap_or_else(|| panic!("{file}: {} not read", row[2])).1;
+            let parsed = Dex::parse(data).unwrap_or_else(|e| panic!("{file}: {}: {e}", row[2]));
+            let dex = parsed.value;
+            let h = dex.header();
+            let ours = [h.class_defs_size, h.method_ids_size, h.string_ids_size, h.type_ids_size, h.proto_ids_size, h.field_ids_size]
+                .map(|v| v.to_string());
+            assert_eq!(ours[..], row[3..9], "{file}: {}: header counts", row[2]);
+            let mut anomalies: Vec<&str> = parsed.anomalies.iter().map(|a| a.code).collect();
+            let mut pairs: BTreeSet<(Vec<u8>, u8, String)> = BTreeSet::new();
+            let want_pairs = row[9] != "-";
+            let walk = dex.for_each_code_ref(|class, _, r| {
+                if !want_pairs {
+                    return;
+                }
+                let target = match r {
+                    CodeRef::Invoke { method, .. } => (b'M', dex.method_ref(method).map(|m| m.to_dexdump()).unwrap_or_default()),
+                    CodeRef::ConstString { string, .. } => (b'S', string.0.to_string()),
+                    CodeRef::InvokeCustom { call_site, .. } => (b'C', call_site.0.to_string()),
+                    _ => return,
+                };
+                pairs.insert((class.descriptor.to_vec(), target.0, target.1));
+            });
+            anomalies.extend(walk.iter().map(|a| a.code));
+            let allowed: &[&str] = if file.ends_with("corrupt-dex-checksum.apk") { &["dex-bad-checksum"] } else { &[] };
+            assert_eq!(anomalies, allowed, "{file}: {}", row[2]);
+            if want_pairs {
+                assert_eq!(pairs.len().to_string(), row[9], "{file}: {}: distinct reference pairs", row[2]);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= if skip_corpus { 4 } else { 100 }, "only {checked} DEX checked");
+}
