@@ -260,8 +260,16 @@ fn corpus_matches_dexdump_figures() {
             Some(rest) => root().join("../shared/corpus").join(rest),
             None => root().join(file),
         };
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (HUMIAO_SKIP_CORPUS=1 skips the corpus)", path.display()));
-        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (HUMIAO_SKIP_CORPUS=1 skips the corpus)",
+                path.display()
+            )
+        });
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(digest, dexes[0][1], "{file} changed");
         let files: Vec<(String, Vec<u8>)> = if humiao::formats::dex::is_dex(&bytes) {
             vec![(dexes[0][2].clone(), bytes.clone())]
@@ -269,12 +277,23 @@ fn corpus_matches_dexdump_figures() {
             dex_files(path.to_str().unwrap())
         };
         for row in dexes {
-            let data = &files.iter().find(|(n, _)| *n == row[2]).unwrap_or_else(|| panic!("{file}: {} not read", row[2])).1;
+            let data = &files
+                .iter()
+                .find(|(n, _)| *n == row[2])
+                .unwrap_or_else(|| panic!("{file}: {} not read", row[2]))
+                .1;
             let parsed = Dex::parse(data).unwrap_or_else(|e| panic!("{file}: {}: {e}", row[2]));
             let dex = parsed.value;
             let h = dex.header();
-            let ours = [h.class_defs_size, h.method_ids_size, h.string_ids_size, h.type_ids_size, h.proto_ids_size, h.field_ids_size]
-                .map(|v| v.to_string());
+            let ours = [
+                h.class_defs_size,
+                h.method_ids_size,
+                h.string_ids_size,
+                h.type_ids_size,
+                h.proto_ids_size,
+                h.field_ids_size,
+            ]
+            .map(|v| v.to_string());
             assert_eq!(ours[..], row[3..9], "{file}: {}: header counts", row[2]);
             let mut anomalies: Vec<&str> = parsed.anomalies.iter().map(|a| a.code).collect();
             let mut pairs: BTreeSet<(Vec<u8>, u8, String)> = BTreeSet::new();
@@ -284,7 +303,12 @@ fn corpus_matches_dexdump_figures() {
                     return;
                 }
                 let target = match r {
-                    CodeRef::Invoke { method, .. } => (b'M', dex.method_ref(method).map(|m| m.to_dexdump()).unwrap_or_default()),
+                    CodeRef::Invoke { method, .. } => (
+                        b'M',
+                        dex.method_ref(method)
+                            .map(|m| m.to_dexdump())
+                            .unwrap_or_default(),
+                    ),
                     CodeRef::ConstString { string, .. } => (b'S', string.0.to_string()),
                     CodeRef::InvokeCustom { call_site, .. } => (b'C', call_site.0.to_string()),
                     _ => return,
@@ -292,13 +316,25 @@ fn corpus_matches_dexdump_figures() {
                 pairs.insert((class.descriptor.to_vec(), target.0, target.1));
             });
             anomalies.extend(walk.iter().map(|a| a.code));
-            let allowed: &[&str] = if file.ends_with("corrupt-dex-checksum.apk") { &["dex-bad-checksum"] } else { &[] };
+            let allowed: &[&str] = if file.ends_with("corrupt-dex-checksum.apk") {
+                &["dex-bad-checksum"]
+            } else {
+                &[]
+            };
             assert_eq!(anomalies, allowed, "{file}: {}", row[2]);
             if want_pairs {
-                assert_eq!(pairs.len().to_string(), row[9], "{file}: {}: distinct reference pairs", row[2]);
+                assert_eq!(
+                    pairs.len().to_string(),
+                    row[9],
+                    "{file}: {}: distinct reference pairs",
+                    row[2]
+                );
             }
             checked += 1;
         }
     }
-    assert!(checked >= if skip_corpus { 4 } else { 100 }, "only {checked} DEX checked");
+    assert!(
+        checked >= if skip_corpus { 4 } else { 100 },
+        "only {checked} DEX checked"
+    );
 }
