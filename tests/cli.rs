@@ -636,3 +636,64 @@ fn unpacked_apps_are_complete() {
         assert_eq!(v["coverage"]["packers"], serde_json::json!([]), "{apk}");
     }
 }
+
+/// A fake JPush SDK reads location and IMEI; the app reads the clipboard.
+#[test]
+fn sdkdemo_call_sites_and_endpoints_are_attributed() {
+    let (v, o) = json_scan("samples/sdkdemo/sdkdemo.apk");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let init = "init(Landroid/content/Context;)V";
+    let jpush = "cn.jpush.android.api.JPushInterface";
+    let mut want = vec![
+        site(
+            "clipboard",
+            "app",
+            "clipboard-get-primary-clip",
+            "com.example.sdkdemo.MainActivity",
+            "onResume()V",
+        ),
+        site(
+            "device-id",
+            "cn.jpush",
+            "telephony-get-device-id",
+            jpush,
+            init,
+        ),
+        site(
+            "location",
+            "cn.jpush",
+            "location-manager-get-last-known-location",
+            jpush,
+            init,
+        ),
+    ];
+    want.sort();
+    assert_eq!(call_sites(&v), want);
+    let eps: Vec<(String, bool, Value)> = v["code"]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["host"].as_str().unwrap().to_string(),
+                e["cleartext"].as_bool().unwrap(),
+                e["owners"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        eps,
+        [
+            (
+                "api.sdkdemo.example.test".to_string(),
+                false,
+                serde_json::json!([{"kind": "app"}])
+            ),
+            (
+                "stats.jpush.example.test".to_string(),
+                true,
+                serde_json::json!([{"kind": "third-party", "package": "cn.jpush"}])
+            ),
+        ]
+    );
+}
