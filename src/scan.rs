@@ -29,6 +29,8 @@ use crate::formats::{arsc, axml};
 /// Largest binary XML or resource table read (bytes). Real manifests are
 /// well under 1 MB and the largest real resource tables tens of MB.
 const MAX_XML: u64 = 64 << 20;
+/// Largest resources.arsc read (real tables reach tens of MB).
+const MAX_ARSC: u64 = 512 << 20;
 /// Largest v1 signature block read.
 const MAX_V1_BLOCK: u64 = 16 << 20;
 
@@ -276,8 +278,8 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         .and_then(|l| l.as_reference());
     let mut labels = base.labels.clone();
     for s in &scans {
-        let from_split = match (label_ref, c.apks.iter().find(|b| b.name == s.file.name)) {
-            (Some(id), Some(blob)) if s.labels.is_empty() => split_strings(blob, id, &opts.limits),
+        let from_split = match label_ref {
+            Some(id) if s.labels.is_empty() => split_strings(&s.archive, id, &opts.limits),
             _ => s.labels.clone(),
         };
         for (k, v) in from_split {
@@ -427,15 +429,11 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
 
 /// Localized values of resource `id` in a split's resource table (errors
 /// were already recorded when the split was scanned).
-fn split_strings(blob: &ApkBlob, id: u32, limits: &Limits) -> BTreeMap<String, String> {
-    let Ok(archive) = Archive::parse(blob.bytes()) else {
-        return BTreeMap::new();
-    };
-    let archive = archive.value;
+fn split_strings(archive: &Archive<'_>, id: u32, limits: &Limits) -> BTreeMap<String, String> {
     let Some(e) = archive.find("resources.arsc") else {
         return BTreeMap::new();
     };
-    let Ok(data) = archive.read(e, MAX_XML.min(limits.max_entry_size).max(512 << 20)) else {
+    let Ok(data) = archive.read(e, MAX_ARSC.min(limits.max_entry_size)) else {
         return BTreeMap::new();
     };
     match arsc::parse(&data) {
@@ -567,7 +565,7 @@ fn scan_apk<'a>(
         Some(e) => match read_entry(
             &archive,
             e,
-            MAX_XML.min(limits.max_entry_size).max(512 << 20),
+            MAX_ARSC.min(limits.max_entry_size),
             &name,
             anomalies,
         ) {
