@@ -1,6 +1,8 @@
 //! The pipeline for one input: open → read each APK (zip, manifest,
-//! resources, network security config, signing) → merge base and splits →
-//! [`Evidence`].
+//! resources, network security config, signing, endpoints in resources and
+//! text assets) → code (every DEX in parallel, native libraries, packers) →
+//! merge base and splits → [`Evidence`]. The input is hashed on a second
+//! thread while the rest runs.
 //!
 //! Reading is as partial as it can be: a damaged resource table or signing
 //! block is listed in `Evidence::damage` and the rest goes on. Only what
@@ -26,8 +28,7 @@ use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
 use crate::formats::{arsc, axml};
 
-/// Largest binary XML or resource table read (bytes). Real manifests are
-/// well under 1 MB and the largest real resource tables tens of MB.
+/// Largest binary XML file read (bytes); real manifests are well under 1 MB.
 const MAX_XML: u64 = 64 << 20;
 /// Largest resources.arsc read (real tables reach tens of MB).
 const MAX_ARSC: u64 = 512 << 20;
@@ -39,7 +40,7 @@ const MAX_V1_BLOCK: u64 = 16 << 20;
 pub struct ScanOptions {
     /// Container limits.
     pub limits: Limits,
-    /// Permission (and later SDK, API) catalogue.
+    /// Permission, sensitive-API and packer catalogues.
     pub catalog: Catalog,
     /// Compute SHA-256 of the input and of each APK (default true; the CLI
     /// always does). Off only for callers that already know the hashes.
