@@ -346,13 +346,18 @@ fn walk(
     };
     let dex = parsed.value;
     file.anomalies = parsed.anomalies;
-    let counts = dex.count_summary();
-    file.class_defs = counts.class_defs;
-    file.methods_defined = counts.methods_defined;
-    file.method_ids = counts.method_ids;
-    file.string_ids = counts.string_ids;
+    // One pass over the class definitions for counts, owners, packer
+    // candidates and obfuscation (`count_summary` would be a second one).
+    let h = dex.header();
+    file.class_defs = h.class_defs_size;
+    file.method_ids = h.method_ids_size;
+    file.string_ids = h.string_ids_size;
     for class in dex.classes().flatten() {
         out.classes += 1;
+        if let Some(cd) = &class.class_data {
+            file.methods_defined +=
+                u64::from(cd.direct_methods_size) + u64::from(cd.virtual_methods_size);
+        }
         if ctx
             .packer_prefixes
             .iter()
