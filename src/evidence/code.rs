@@ -648,11 +648,6 @@ pub fn collect(
     (ev, packers)
 }
 
-/// Owners of code in this evidence (for reports).
-pub fn owners(ev: &CodeEvidence) -> BTreeSet<&str> {
-    ev.classes_per_owner.keys().map(String::as_str).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
