@@ -4,9 +4,9 @@
 //! Today: the permission catalogue (`rulesets/permissions.toml`) and the
 //! sensitive-API catalogue with the personal-information categories
 //! (`rulesets/apis.toml`, see [`apis`]), and the packer catalogue
-//! (`rulesets/packers.toml`, see [`packers`]). Later issues add the SDK
-//! catalogue here, so that evidence can name things without depending on
-//! the rule engine.
+//! (`rulesets/packers.toml`, see [`packers`]), and the SDK catalogue
+//! (`rulesets/sdks/*.toml`, see [`sdks`]), so that evidence can name things
+//! without depending on the rule engine.
 //!
 //! Loading validates as it goes: unknown keys, duplicate names, wrong
 //! types and unknown category ids are errors that name the file, line and
@@ -21,6 +21,9 @@ pub mod apis;
 
 pub use apis::{ApiIndex, ApiInfo, ApiKind, Category, CategoryKind, StringMatch};
 pub mod packers;
+pub mod sdks;
+
+pub use sdks::{SdkInfo, SdkMatcher};
 
 use packers::PackerInfo;
 
@@ -110,6 +113,10 @@ pub struct Catalog {
     pub apis: Vec<ApiInfo>,
     /// Packers and protectors, in file order.
     pub packers: Vec<PackerInfo>,
+    /// Third-party SDKs, in file order (files sorted by name).
+    pub sdks: Vec<SdkInfo>,
+    /// The SDK signatures compiled for matching.
+    pub sdk_matcher: SdkMatcher,
 }
 
 fn parse_permissions(
@@ -147,12 +154,16 @@ impl Catalog {
             Path::new("rulesets/packers.toml"),
             packers::EMBEDDED_PACKERS,
         )?;
+        for (path, text) in sdks::EMBEDDED_SDK_FILES {
+            c.add_sdks(Path::new(path), text)?;
+        }
+        c.compile_sdks();
         Ok(c)
     }
 
     /// Loads from a rulesets directory (same layout as the repository's
-    /// `rulesets/`: `permissions.toml`, `apis.toml` and `packers.toml`, all
-    /// required).
+    /// `rulesets/`: `permissions.toml`, `apis.toml`, `packers.toml` and the
+    /// `sdks/` directory of `*.toml` files, all required).
     /// `permissions.toml` is parsed first so that its syntax errors are
     /// reported before a missing `apis.toml`; its categories are checked
     /// once `apis.toml` has declared them.
@@ -174,6 +185,22 @@ impl Catalog {
         let k_path = dir.join("packers.toml");
         let k_text = read(&k_path)?;
         c.add_packers(&k_path, &k_text)?;
+        let s_dir = dir.join("sdks");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&s_dir)
+            .map_err(|source| CatalogError::Io {
+                path: s_dir.clone(),
+                source,
+            })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = read(&f)?;
+            c.add_sdks(&f, &text)?;
+        }
+        c.compile_sdks();
         Ok(c)
     }
 
@@ -290,7 +317,15 @@ mod tests {
         let e = Catalog::load_dir(&dir).unwrap_err().to_string();
         assert!(e.contains("packers.toml"), "{e}");
         std::fs::write(dir.join("packers.toml"), packers::EMBEDDED_PACKERS).unwrap();
+        let e = Catalog::load_dir(&dir).unwrap_err().to_string();
+        assert!(e.contains("sdks"), "{e}");
+        std::fs::create_dir_all(dir.join("sdks")).unwrap();
+        for (path, text) in sdks::EMBEDDED_SDK_FILES {
+            let name = Path::new(path).file_name().unwrap();
+            std::fs::write(dir.join("sdks").join(name), text).unwrap();
+        }
         let c = Catalog::load_dir(&dir).unwrap();
+        assert_eq!(c.sdks.len(), Catalog::embedded().unwrap().sdks.len());
         assert_eq!(c.packers.len(), Catalog::embedded().unwrap().packers.len());
         assert_eq!(c.apis.len(), Catalog::embedded().unwrap().apis.len());
         std::fs::write(
