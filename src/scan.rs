@@ -23,7 +23,7 @@ use crate::evidence::{
     merge_permissions, ApkFile, ApkRole, App, CleartextSource, Damage, Evidence, Input,
     LocatedAnomaly, Network, Resources, SecurityConfig, SplitEvidence, Tool, SCHEMA_VERSION,
 };
-use crate::evidence::{native, Coverage};
+use crate::evidence::{native, sdks, Coverage};
 use crate::formats::axml::manifest::{AttrValue, Manifest};
 use crate::formats::nsc::NetworkSecurityConfig;
 use crate::formats::{arsc, axml};
@@ -365,7 +365,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         .chain([launcher.and_then(|c| package_of(&c.name))])
         .flatten()
         .collect();
-    let who = Attributor::new(own_packages);
+    let who = Attributor::new(own_packages, Some(&opts.catalog));
     let archives: Vec<(&str, &Archive<'_>)> = std::iter::once(&base)
         .chain(scans.iter())
         .map(|s| (s.file.name.as_str(), &s.archive))
@@ -378,7 +378,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
     let mut more_endpoints = text_endpoints;
     more_endpoints.extend(native_endpoints);
     let app_class = m.application.as_ref().and_then(|a| a.name.as_deref());
-    let (code, packers) = code::collect(
+    let mut code_out = code::collect(
         &archives,
         &opts.catalog,
         &who,
@@ -386,6 +386,16 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         more_endpoints,
         app_class,
     );
+    let manifests: Vec<&Manifest> = std::iter::once(&base)
+        .chain(scans.iter())
+        .map(|s| &s.manifest)
+        .collect();
+    let sdks = sdks::detect(&opts.catalog, &who, &manifests, &archives, &mut code_out);
+    let code::CodeOutput {
+        evidence: code,
+        packers,
+        ..
+    } = code_out;
     let coverage = coverage(&code, packers, m);
     for f in &code.dex_files {
         if let Some(e) = &f.error {
@@ -422,6 +432,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         resources,
         code,
         native,
+        sdks,
         coverage,
         anomalies,
         damage,

@@ -70,7 +70,7 @@ fn kidsdemo_json_equals_ground_truth() {
     let (v, o) = json_scan("samples/kidsdemo/kidsdemo.apk");
     assert_eq!(o.status.code(), Some(0));
     let e = expected("kidsdemo");
-    assert_eq!(v["schema_version"], "1.0.0");
+    assert_eq!(v["schema_version"], "1.1.0");
     assert_eq!(v["input"]["sha256"], e["files"]["kidsdemo.apk"]);
     assert_eq!(v["app"]["package"], e["package"]);
     assert_eq!(v["app"]["version_code"], e["version_code"]);
@@ -406,7 +406,11 @@ fn call_sites(v: &Value) -> Vec<(String, String, String, String, String)> {
     let mut out = Vec::new();
     for cat in v["code"]["categories"].as_array().unwrap() {
         for o in cat["owners"].as_array().unwrap() {
-            let owner = o["owner"]["package"].as_str().unwrap_or("app").to_string();
+            let owner = o["owner"]["package"]
+                .as_str()
+                .or(o["owner"]["sdk"].as_str())
+                .unwrap_or("app")
+                .to_string();
             for s in o["sites"].as_array().unwrap() {
                 out.push((
                     cat["pi"].as_str().unwrap().to_string(),
@@ -446,7 +450,7 @@ fn kidsdemo_call_sites_are_attributed() {
     let mut want = vec![
         site(
             "app-list",
-            "com.umeng",
+            "umeng-analytics",
             "package-manager-get-installed-packages",
             "com.umeng.analytics.MobclickAgent",
             "onResume(Landroid/content/Context;)V",
@@ -480,7 +484,7 @@ fn kidsdemo_call_sites_are_attributed() {
     assert_eq!(dex["class_defs"], 6);
     assert_eq!(
         v["code"]["classes_per_owner"],
-        serde_json::json!({"app": 5, "com.umeng": 1})
+        serde_json::json!({"app": 5, "umeng-analytics": 1})
     );
 }
 
@@ -571,8 +575,9 @@ fn kidsdemo_endpoints_with_provenance() {
     assert_eq!(umeng["registrable_domain"], "umeng.com");
     assert_eq!(
         umeng["owners"],
-        serde_json::json!([{"kind": "third-party", "package": "com.umeng"}])
+        serde_json::json!([{"kind": "sdk", "sdk": "umeng-analytics"}])
     );
+    assert_eq!(umeng["sdk"], "umeng-analytics");
 }
 
 /// A stub-packed app says plainly that code analysis is incomplete.
@@ -654,14 +659,14 @@ fn sdkdemo_call_sites_and_endpoints_are_attributed() {
         ),
         site(
             "device-id",
-            "cn.jpush",
+            "jiguang-jpush",
             "telephony-get-device-id",
             jpush,
             init,
         ),
         site(
             "location",
-            "cn.jpush",
+            "jiguang-jpush",
             "location-manager-get-last-known-location",
             jpush,
             init,
@@ -692,8 +697,167 @@ fn sdkdemo_call_sites_and_endpoints_are_attributed() {
             (
                 "stats.jpush.example.test".to_string(),
                 true,
-                serde_json::json!([{"kind": "third-party", "package": "cn.jpush"}])
+                serde_json::json!([{"kind": "sdk", "sdk": "jiguang-jpush"}])
             ),
         ]
     );
+}
+
+/// (id, confidence, evidence kinds) of one SDK found.
+type SdkRow = (String, String, Vec<String>);
+
+/// Every SDK found.
+fn sdk_set(v: &Value) -> Vec<SdkRow> {
+    v["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap().to_string(),
+                h["confidence"].as_str().unwrap().to_string(),
+                h["kinds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn kinds(k: &[&str]) -> Vec<String> {
+    k.iter().map(|s| s.to_string()).collect()
+}
+
+/// Exactly the SDKs each synthetic sample contains, and no other: every
+/// false SDK here would be a false finding against a real app.
+#[test]
+fn samples_have_exactly_their_sdks() {
+    let umeng = || {
+        vec![(
+            "umeng-analytics".to_string(),
+            "high".to_string(),
+            kinds(&["dex-classes", "meta-data", "domains"]),
+        )]
+    };
+    let cases: Vec<(&str, Vec<SdkRow>)> = vec![
+        ("samples/kidsdemo/kidsdemo.apk", umeng()),
+        ("samples/tampered/tampered.apk", umeng()),
+        (
+            "samples/sdkdemo/sdkdemo.apk",
+            vec![(
+                "jiguang-jpush".into(),
+                "high".into(),
+                kinds(&["dex-classes", "meta-data"]),
+            )],
+        ),
+        // The obfuscated sample declares TalkingData's meta-data key and
+        // nothing else of it: a low-confidence hit.
+        (
+            "samples/obfuscated/obfuscated.apk",
+            vec![(
+                "talkingdata-analytics".into(),
+                "low".into(),
+                kinds(&["meta-data"]),
+            )],
+        ),
+        ("samples/v1only/v1only.apk", vec![]),
+        ("samples/packed/packed.apk", vec![]),
+        ("samples/split/split.apks", vec![]),
+        ("samples/split/split.xapk", vec![]),
+    ];
+    for (path, want) in cases {
+        let (v, _) = json_scan(path);
+        assert_eq!(sdk_set(&v), want, "{path}");
+    }
+    let (v, _) = json_scan("samples/sdkdemo/sdkdemo.apk");
+    let jpush = &v["sdks"][0];
+    assert_eq!(
+        jpush["pi_observed"],
+        serde_json::json!(["device-id", "location"])
+    );
+    assert_eq!(
+        jpush["evidence"]["classes"],
+        serde_json::json!([{"package": "cn.jpush.android", "classes": 1}])
+    );
+    assert_eq!(jpush["vendor_own_app"], false);
+}
+
+/// `humiao sdks`: table, JSON and a 第三方SDK共享清单 CSV.
+#[test]
+fn sdks_command_formats() {
+    let o = humiao(&["sdks", "samples/sdkdemo/sdkdemo.apk", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = stdout(&o);
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[0].starts_with("SDK名称 SDK,第三方主体 Vendor,"),
+        "{csv}"
+    );
+    assert!(lines[1].contains("消息推送 push notifications"), "{csv}");
+    assert!(
+        lines[1].contains("设备标识符（device-id）；位置信息（location）"),
+        "{csv}"
+    );
+    assert!(lines[1].ends_with(",jiguang-jpush"), "{csv}");
+
+    let o = humiao(&["sdks", "samples/sdkdemo/sdkdemo.apk", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["id"], "jiguang-jpush");
+
+    let o = humiao(&["sdks", "samples/obfuscated/obfuscated.apk"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("1 third-party SDK(s) found in"),
+        "{}",
+        stdout(&o)
+    );
+    let o = humiao(&["sdks", "samples/obfuscated/obfuscated.apk", "--no-low"]);
+    assert!(
+        stdout(&o).contains("0 third-party SDK(s) found in"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = humiao(&["sdks", "samples/malformed/not-a-zip.apk"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: samples/malformed/not-a-zip.apk: "));
+}
+
+/// A catalogue file with a bad pattern stops the run with file:line:column.
+#[test]
+fn bad_sdk_catalogue_is_reported_with_its_location() {
+    let dir = std::env::temp_dir().join(format!("humiao-cli-sdks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sdks")).unwrap();
+    for f in [
+        "permissions.toml",
+        "apis.toml",
+        "packers.toml",
+        "endpoint-ignore.toml",
+    ] {
+        std::fs::copy(root().join("rulesets").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("sdks/bad.toml"),
+        "[[sdk]]\nid = \"x\"\nname = { zh = \"x\", en = \"x\" }\nvendor = { zh = \"x\", en = \"x\" }\ncountry = \"CN\"\ncategory = \"push\"\npackages = [\"com.tencent\"]\nsources = [\"https://x.cn\"]\n",
+    )
+    .unwrap();
+    let o = humiao(&[
+        "sdks",
+        "samples/sdkdemo/sdkdemo.apk",
+        "--rules",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.toml:7:13: sdk `x`: package prefix `com.tencent` is a shared root"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

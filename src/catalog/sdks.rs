@@ -21,7 +21,7 @@
 //! let catalog = humiao::catalog::Catalog::embedded().unwrap();
 //! let m = &catalog.sdk_matcher;
 //! let (sdk, _) = m.match_class(b"Lcn/jpush/android/api/JPushInterface;").unwrap();
-//! assert_eq!(catalog.sdks[sdk].id, "jpush");
+//! assert_eq!(catalog.sdks[sdk].id, "jiguang-jpush");
 //! ```
 
 use std::collections::{BTreeSet, HashMap};
@@ -58,6 +58,32 @@ pub const SDK_CATEGORIES: [&str; 18] = [
     "cloud-im",
     "utility",
 ];
+
+/// Chinese and English labels of [`SDK_CATEGORIES`] (the zh terms follow
+/// the purposes used in 第三方SDK共享清单 tables).
+pub fn category_label(id: &str) -> Option<(&'static str, &'static str)> {
+    Some(match id {
+        "advertising" => ("广告", "advertising"),
+        "ad-mediation" => ("广告聚合", "ad mediation"),
+        "analytics" => ("统计分析", "analytics"),
+        "attribution" => ("归因", "attribution"),
+        "ab-testing" => ("A/B 测试", "A/B testing"),
+        "push" => ("消息推送", "push notifications"),
+        "crash-reporting" => ("崩溃监测", "crash reporting"),
+        "social" => ("第三方登录/分享", "social login and share"),
+        "payment" => ("支付", "payment"),
+        "maps-location" => ("地图/定位", "maps and location"),
+        "customer-support" => ("在线客服", "customer support"),
+        "anti-fraud" => ("风控/安全验证", "anti-fraud and captcha"),
+        "identity" => ("身份认证", "identity verification"),
+        "device-id" => ("设备标识", "device identifier"),
+        "game" => ("游戏服务/防沉迷", "game services and anti-addiction"),
+        "video-live" => ("音视频/直播", "video, RTC and live streaming"),
+        "cloud-im" => ("云服务/即时通讯", "cloud and instant messaging"),
+        "utility" => ("工具/基础功能", "utility"),
+        _ => return None,
+    })
+}
 
 /// Package roots shared by many products of one company or by everyone:
 /// a prefix this short would claim other vendors' (or the platform's) code.
@@ -862,6 +888,14 @@ sources = ["https://vendor.cn/id"]
         let e = load("[[sdk]]\nid = \"x\"\nname = { zh = \"a\", en = \"b\" }\nvendor = { zh = \"a\", en = \"b\" }\ncountry = \"CN\"\ncategory = \"push\"\nsources = [\"https://x.cn\"]\n")
             .unwrap_err();
         assert!(e.starts_with("s.toml:1:1: sdk `x` has no signature"), "{e}");
+    }
+
+    #[test]
+    fn every_category_has_labels() {
+        for c in SDK_CATEGORIES {
+            assert!(category_label(c).is_some(), "{c}");
+        }
+        assert_eq!(category_label("nope"), None);
     }
 
     #[test]

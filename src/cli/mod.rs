@@ -8,6 +8,7 @@
 //!   rules stage. A closed pipe ends the program quietly with 0.
 
 mod scan;
+mod sdks;
 mod xml;
 
 use std::ffi::OsString;
@@ -34,6 +35,8 @@ struct Cli {
 enum Command {
     /// Scan an APK, XAPK, APKS or a directory of split APKs and report the evidence.
     Scan(scan::ScanArgs),
+    /// List the third-party SDKs inside an app (table, JSON, or CSV for a 第三方SDK共享清单).
+    Sdks(sdks::SdksArgs),
     /// Decode a binary XML file inside an APK, like `aapt dump xmltree`.
     Xml(xml::XmlArgs),
 }
@@ -127,6 +130,7 @@ where
     };
     let result = std::panic::catch_unwind(|| match cli.command {
         Command::Scan(a) => scan::run(&a),
+        Command::Sdks(a) => sdks::run(&a),
         Command::Xml(a) => xml::run(&a),
     });
     match result {

@@ -59,9 +59,9 @@ fn error_kind(e: &ScanError) -> &'static str {
     }
 }
 
-/// Runs `humiao scan`.
-pub fn run(a: &ScanArgs) -> u8 {
-    let catalog = match &a.rules {
+/// Scan options from `--rules` and the input flags; errors are printed.
+pub(super) fn options(rules: Option<&std::path::Path>, input: &InputArgs) -> Option<ScanOptions> {
+    let catalog = match rules {
         Some(dir) => Catalog::load_dir(dir),
         None => Catalog::embedded(),
     };
@@ -69,10 +69,10 @@ pub fn run(a: &ScanArgs) -> u8 {
         Ok(c) => c,
         Err(e) => {
             print_error(e);
-            return EXIT_ERROR;
+            return None;
         }
     };
-    let urls = match &a.rules {
+    let urls = match rules {
         Some(dir) if dir.join("endpoint-ignore.toml").is_file() => {
             crate::evidence::endpoints::IgnoreList::load_dir(dir)
                 .map(crate::evidence::endpoints::Extractor::new)
@@ -83,55 +83,69 @@ pub fn run(a: &ScanArgs) -> u8 {
         Ok(u) => u,
         Err(e) => {
             print_error(e);
-            return EXIT_ERROR;
+            return None;
         }
     };
-    let opts = ScanOptions {
-        limits: a.input_args.limits(),
+    Some(ScanOptions {
+        limits: input.limits(),
         catalog,
         hash: true,
         urls,
+    })
+}
+
+/// Prints each damaged part on stderr; the exit code for the evidence.
+pub(super) fn damage_exit(ev: &Evidence, path: &str) -> u8 {
+    if ev.damage.is_empty() {
+        return EXIT_OK;
+    }
+    for d in &ev.damage {
+        print_error(format!(
+            "{path}: {}{}: {}",
+            inner(ev, &d.apk),
+            d.part,
+            d.message
+        ));
+    }
+    EXIT_ERROR
+}
+
+/// Prints a failed scan's error (and, for JSON, the error object).
+pub(super) fn scan_error(e: &ScanError, path: &str, json: bool) -> u8 {
+    print_error(format!("{path}: {e}"));
+    if json {
+        let report = ErrorReport {
+            schema_version: SCHEMA_VERSION,
+            error: ErrorBody {
+                path: path.to_owned(),
+                kind: error_kind(e),
+                message: e.to_string(),
+            },
+        };
+        let _ = write_stdout(&to_json(&report));
+    }
+    EXIT_ERROR
+}
+
+/// Runs `humiao scan`.
+pub fn run(a: &ScanArgs) -> u8 {
+    let Some(opts) = options(a.rules.as_deref(), &a.input_args) else {
+        return EXIT_ERROR;
     };
     let path = shown(&a.input);
     match scan_path(&a.input, &opts) {
         Ok(ev) => {
             let text = match a.format {
                 Format::Json => to_json(&ev),
-                Format::Table => render_table(&ev, a.color.enabled()),
+                Format::Table => render_table(&ev, &opts.catalog, a.color.enabled()),
             };
             if let Err(e) = write_stdout(&text) {
                 print_error(format!("writing output: {e}"));
                 return EXIT_ERROR;
             }
-            if ev.damage.is_empty() {
-                EXIT_OK
-            } else {
-                for d in &ev.damage {
-                    print_error(format!(
-                        "{path}: {}{}: {}",
-                        inner(&ev, &d.apk),
-                        d.part,
-                        d.message
-                    ));
-                }
-                EXIT_ERROR
-            }
+            damage_exit(&ev, &path)
         }
-        Err(e) => {
-            print_error(format!("{path}: {e}"));
-            if a.format == Format::Json {
-                let report = ErrorReport {
-                    schema_version: SCHEMA_VERSION,
-                    error: ErrorBody {
-                        path: path.clone(),
-                        kind: error_kind(&e),
-                        message: e.to_string(),
-                    },
-                };
-                let _ = write_stdout(&to_json(&report));
-            }
-            EXIT_ERROR
-        }
+        Err(e) => scan_error(&e, &path, a.format == Format::Json),
     }
 }
 
@@ -144,7 +158,7 @@ fn inner(ev: &Evidence, apk: &str) -> String {
     }
 }
 
-fn to_json<T: Serialize>(v: &T) -> String {
+pub(super) fn to_json<T: Serialize>(v: &T) -> String {
     match serde_json::to_string_pretty(v) {
         Ok(mut s) => {
             s.push('\n');
@@ -154,7 +168,7 @@ fn to_json<T: Serialize>(v: &T) -> String {
     }
 }
 
-fn new_table(title: &str) -> Table {
+pub(super) fn new_table(title: &str) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     // Wrap to the terminal; when piped, never wrap (greppable lines).
@@ -193,7 +207,7 @@ fn yes_no(v: Option<bool>) -> &'static str {
 }
 
 /// The readable summary.
-pub fn render_table(ev: &Evidence, color: bool) -> String {
+pub fn render_table(ev: &Evidence, catalog: &Catalog, color: bool) -> String {
     let warn = |c: Cell| if color { c.fg(TColor::Yellow) } else { c };
     let mut out = String::new();
 
@@ -497,6 +511,14 @@ pub fn render_table(ev: &Evidence, color: bool) -> String {
         classes - code.classes_per_owner.get("app").copied().unwrap_or(0),
         code.obfuscation.ratio * 100.0
     ));
+    let hits: Vec<&crate::evidence::sdks::SdkHit> = ev.sdks.iter().collect();
+    if !hits.is_empty() {
+        out.push_str(&format!(
+            "\nThird-party SDKs: {} (details: humiao sdks INPUT)\n",
+            hits.len()
+        ));
+        out.push_str(&super::sdks::sdk_table(&hits, catalog, color));
+    }
     if !code.categories.is_empty() {
         let mut t = new_table("sensitive API use");
         t.set_header(vec![

@@ -71,8 +71,10 @@ pub struct EndpointUse {
     pub local: bool,
     /// Distinct URLs naming it (at most [`MAX_URLS_PER_HOST`]).
     pub urls: Vec<String>,
-    /// Owners of the code naming it (app, third-party prefixes).
+    /// Owners of the code naming it (app, SDKs, other third parties).
     pub owners: Vec<Owner>,
+    /// The catalogued SDK whose domain this host is under, if any.
+    pub sdk: Option<String>,
     /// Where it is named (at most [`MAX_PLACES_PER_HOST`]).
     pub places: Vec<Place>,
     /// How many times it is named in all.
@@ -117,6 +119,7 @@ pub fn group_endpoints(found: Vec<Occurrence>) -> Vec<EndpointUse> {
                     local: e.local || e.private_ip,
                     urls: Vec::new(),
                     owners: Vec::new(),
+                    sdk: None,
                     places: Vec::new(),
                     occurrences: 0,
                 },
@@ -242,6 +245,8 @@ struct DexResult {
     endpoints: Vec<Occurrence>,
     sites: Vec<(Owner, String, CallSite)>,
     classes_per_owner: BTreeMap<String, usize>,
+    /// Classes per matching SDK package prefix (catalogue indices).
+    sdk_classes: BTreeMap<(usize, usize), usize>,
     classes: usize,
     short_named: usize,
 }
@@ -299,7 +304,7 @@ fn simple_name_is_short(descriptor: &[u8]) -> bool {
 /// What a DEX walk needs besides the bytes.
 struct WalkCtx<'c> {
     index: ApiIndex<'c>,
-    who: &'c Attributor,
+    who: &'c Attributor<'c>,
     urls: &'c Extractor,
     /// Descriptor prefixes (`Lcom/stub/StubApp`) of packer class patterns:
     /// only classes under one are kept for packer matching, so memory does
@@ -333,6 +338,7 @@ fn walk(
         endpoints: Vec::new(),
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
+        sdk_classes: BTreeMap::new(),
         classes: 0,
         short_named: 0,
     };
@@ -368,6 +374,9 @@ fn walk(
         }
         if simple_name_is_short(class.descriptor) {
             out.short_named += 1;
+        }
+        if let Some(hit) = who.sdk_of(class.descriptor) {
+            *out.sdk_classes.entry(hit).or_default() += 1;
         }
         *out.classes_per_owner
             .entry(who.owner_of(class.descriptor).label().to_owned())
@@ -495,6 +504,7 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
         endpoints: Vec::new(),
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
+        sdk_classes: BTreeMap::new(),
         classes: 0,
         short_named: 0,
     };
@@ -534,18 +544,29 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
     out
 }
 
+/// What the code stage yields.
+pub struct CodeOutput {
+    /// The code evidence.
+    pub evidence: CodeEvidence,
+    /// Packers whose signals match (native library names, assets, DEX
+    /// classes, the `<application>` class).
+    pub packers: Vec<PackerMatch>,
+    /// DEX classes per SDK package prefix: (catalogue index of the SDK,
+    /// index in its `packages`) → class count.
+    pub sdk_classes: BTreeMap<(usize, usize), usize>,
+}
+
 /// Collects code evidence over the given APKs (name and parsed archive).
 /// `more_endpoints` are occurrences found outside DEX (resources, assets,
-/// native libraries). Also returns the packers whose signals match
-/// (native library names, assets, DEX classes, the `<application>` class).
+/// native libraries).
 pub fn collect(
     apks: &[(&str, &Archive<'_>)],
     catalog: &Catalog,
-    who: &Attributor,
+    who: &Attributor<'_>,
     urls: &Extractor,
     more_endpoints: Vec<Occurrence>,
     application_class: Option<&str>,
-) -> (CodeEvidence, Vec<PackerMatch>) {
+) -> CodeOutput {
     let packer_prefixes = catalog
         .packers
         .iter()
@@ -577,7 +598,11 @@ pub fn collect(
     let mut classes = 0;
     let mut short_named = 0;
     let mut class_names: Vec<String> = Vec::new();
+    let mut sdk_classes: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for mut r in results {
+        for (k, v) in r.sdk_classes {
+            *sdk_classes.entry(k).or_default() += v;
+        }
         class_names.append(&mut r.class_names);
         classes += r.classes;
         short_named += r.short_named;
@@ -645,7 +670,11 @@ pub fn collect(
         class_names.iter().map(String::as_str),
         application_class,
     );
-    (ev, packers)
+    CodeOutput {
+        evidence: ev,
+        packers,
+        sdk_classes,
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 pub mod code;
 pub mod native;
 pub mod owner;
+pub mod sdks;
 
 use std::collections::BTreeMap;
 
@@ -25,7 +26,7 @@ use crate::formats::Anomaly;
 pub mod endpoints;
 
 /// Version of the evidence JSON schema (semver: major changes break readers).
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Everything known about one app.
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +56,8 @@ pub struct Evidence {
     pub code: code::CodeEvidence,
     /// Native libraries.
     pub native: native::NativeEvidence,
+    /// Catalogued third-party SDKs found, most certain first.
+    pub sdks: Vec<sdks::SdkHit>,
     /// How complete the code analysis is, and why not.
     pub coverage: Coverage,
     /// Irregularities found while reading, each located.

@@ -91,7 +91,7 @@ fn abi_of(name: &str) -> Option<&str> {
 /// in their strings.
 pub fn collect(
     apks: &[(&str, &Archive<'_>)],
-    who: &Attributor,
+    who: &Attributor<'_>,
     urls: &Extractor,
 ) -> (NativeEvidence, Vec<Occurrence>) {
     let mut abis = BTreeSet::new();
