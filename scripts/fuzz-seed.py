@@ -34,6 +34,8 @@ for path in apks:
         try:
             if n == "AndroidManifest.xml" or (n.startswith("res/xml/") and n.endswith(".xml")):
                 put("axml", z.read(info))
+                if n.startswith("res/xml/"):
+                    put("nsc", z.read(info))
             elif n == "resources.arsc":
                 put("arsc", z.read(info))
             elif n.startswith("META-INF/") and n.upper().endswith((".RSA", ".DSA", ".EC")):
@@ -44,5 +46,8 @@ for path in apks:
                 put("elf", z.read(info))
         except Exception:
             pass
+# The ruleset loaders: every shipped catalogue file.
+for path in sorted(glob.glob(os.path.join(root, "rulesets", "**", "*.toml"), recursive=True)):
+    put("catalog", open(path, "rb").read())
 for t in sorted(os.listdir(out)):
     print(f"seeded {t}: {len(os.listdir(os.path.join(out, t)))} files", file=sys.stderr)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(zip axml arsc signing dex elf scan)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(zip axml nsc arsc signing dex elf catalog scan)
 command -v cargo-fuzz >/dev/null || { echo "fuzz: cargo-fuzz not installed (cargo install cargo-fuzz)" >&2; exit 2; }
 python3 scripts/fuzz-seed.py
 cd fuzz

@@ -344,7 +344,7 @@ fn is_member_name(name: &str, kind: ApiKind) -> bool {
 impl Catalog {
     /// Loads `[[category]]` and `[[api]]` tables from one file's text and
     /// validates them (see the [module docs](self)).
-    pub(crate) fn add_apis(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
+    pub fn add_apis(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
         let err = |offset: usize, message: String| invalid(path, text, offset, message);
         let file: ApiFile = toml::from_str(text).map_err(|e| {
             let off = e.span().map_or(0, |s| s.start);

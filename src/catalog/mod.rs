@@ -117,6 +117,9 @@ pub struct Catalog {
     pub sdks: Vec<SdkInfo>,
     /// The SDK signatures compiled for matching.
     pub sdk_matcher: SdkMatcher,
+    /// Which SDK claims each signature string, per kind (load-time check
+    /// that no two entries claim the same one).
+    sdk_claims: std::collections::HashMap<(&'static str, String), String>,
 }
 
 fn parse_permissions(
@@ -204,7 +207,9 @@ impl Catalog {
         Ok(c)
     }
 
-    fn add_permissions(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
+    /// Adds a permission catalogue file (`rulesets/permissions.toml`
+    /// format); `path` is only used in error messages.
+    pub fn add_permissions(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
         let perms = parse_permissions(path, text)?;
         self.insert_permissions(path, text, perms)
     }

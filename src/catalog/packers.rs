@@ -163,7 +163,7 @@ impl Catalog {
     /// Adds the packers of one `packers.toml`, checking as it goes: unknown
     /// keys, duplicate ids, malformed patterns, citations of unknown
     /// sources and sources nobody cites are errors with file:line:col.
-    pub(crate) fn add_packers(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
+    pub fn add_packers(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
         let file: PackerFile = toml::from_str(text).map_err(|e| {
             let off = e.span().map_or(0, |s| s.start);
             invalid(path, text, off, e.message().to_string())

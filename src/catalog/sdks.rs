@@ -233,6 +233,16 @@ struct RawSdk {
     note: Option<String>,
 }
 
+/// Offsets of an entry's signature strings, for error messages.
+struct SignatureSpans {
+    packages: Vec<usize>,
+    native_libs: Vec<usize>,
+    components: Vec<usize>,
+    authorities: Vec<usize>,
+    meta_data: Vec<usize>,
+    domains: Vec<usize>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SdkFile {
@@ -525,7 +535,7 @@ impl Catalog {
     /// Adds one SDK catalogue file. Call [`Catalog::compile_sdks`] once all
     /// files are in. PI categories in `collects` are checked when the
     /// category list is loaded.
-    pub(crate) fn add_sdks(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
+    pub fn add_sdks(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {
         let file: SdkFile = toml::from_str(text).map_err(|e| {
             let off = e.span().map_or(0, |s| s.start);
             invalid(path, text, off, e.message().to_string())
@@ -588,6 +598,14 @@ impl Catalog {
                 }
                 Ok(out)
             };
+            let r_spans = SignatureSpans {
+                packages: r.packages.iter().map(|s| s.span().start).collect(),
+                native_libs: r.native_libs.iter().map(|s| s.span().start).collect(),
+                components: r.components.iter().map(|s| s.span().start).collect(),
+                authorities: r.authorities.iter().map(|s| s.span().start).collect(),
+                meta_data: r.meta_data.iter().map(|s| s.span().start).collect(),
+                domains: r.domains.iter().map(|s| s.span().start).collect(),
+            };
             let packages = strings(r.packages, &package_problem)?;
             let native_libs = strings(r.native_libs, &|g| {
                 glob_problem(g, "native library").or_else(|| {
@@ -630,6 +648,32 @@ impl Catalog {
                     format!("sdk `{id}`: `collects` needs `collects_source`"),
                 ));
             }
+            // No two entries may claim the same signature: a class or host
+            // would belong to whichever was loaded first.
+            let claims = [
+                ("package", &packages, &r_spans.packages),
+                ("native library", &native_libs, &r_spans.native_libs),
+                ("component", &components, &r_spans.components),
+                ("authority", &authorities, &r_spans.authorities),
+                ("meta-data key", &meta_data, &r_spans.meta_data),
+                ("domain", &domains, &r_spans.domains),
+            ];
+            for (kind, values, spans) in claims {
+                for (v, off) in values.iter().zip(spans.iter()) {
+                    let key = (kind, v.clone());
+                    if let Some(other) = self.sdk_claims.get(&key) {
+                        return Err(err(
+                            *off,
+                            format!("sdk `{id}`: {kind} `{v}` is already claimed by sdk `{other}`"),
+                        ));
+                    }
+                }
+            }
+            for (kind, values, _) in claims {
+                for v in values {
+                    self.sdk_claims.insert((kind, v.clone()), id.clone());
+                }
+            }
             let sources_span = r.sources.span();
             let sources = strings(r.sources.into_inner(), &|u| {
                 (!(u.starts_with("https://") || u.starts_with("http://")))
@@ -670,7 +714,7 @@ impl Catalog {
     }
 
     /// Compiles the loaded SDK signatures into [`Catalog::sdk_matcher`].
-    pub(crate) fn compile_sdks(&mut self) {
+    pub fn compile_sdks(&mut self) {
         self.sdk_matcher = SdkMatcher::new(&self.sdks);
     }
 
@@ -875,6 +919,11 @@ sources = ["https://vendor.cn/id"]
                 "s.toml:20:6: duplicate sdk id `ads` (also in s.toml)",
             ),
             (
+                "domains = [\"vendor.cn\"]",
+                "domains = [\"ads.vendor.cn\"]",
+                "s.toml:26:12: sdk `ads-id`: domain `ads.vendor.cn` is already claimed by sdk `ads`",
+            ),
+            (
                 "[\"com.vendor.ads\"]",
                 "[\"com.vendor.ads\", \"com.vendor.ads\"]",
                 "listed twice",
@@ -901,9 +950,17 @@ sources = ["https://vendor.cn/id"]
     #[test]
     fn embedded_catalogue_meets_its_goals() {
         let c = Catalog::embedded().unwrap();
-        assert!(!c.sdks.is_empty());
+        // Issue 4's size goals: at least 250 SDKs, 100 of them Chinese.
+        assert!(c.sdks.len() >= 250, "{} SDKs", c.sdks.len());
+        let cn = c.sdks.iter().filter(|s| s.country == "CN").count();
+        assert!(cn >= 100, "{cn} Chinese SDKs");
         for s in &c.sdks {
             assert!(!s.sources.is_empty(), "{}", s.id);
+            assert!(
+                s.collects.is_empty() || s.collects_source.is_some(),
+                "{}",
+                s.id
+            );
         }
         // Every embedded file is present in the repository and vice versa.
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/sdks");
