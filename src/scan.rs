@@ -47,6 +47,11 @@ pub struct ScanOptions {
     pub hash: bool,
     /// Endpoint extraction with its ignore list.
     pub urls: Extractor,
+    /// Time budget of one scan: DEX files not started by then are reported
+    /// as not analysed (damage), so a huge or hostile input ends with
+    /// partial evidence. `None`: no limit. The CLI adds a watchdog on top
+    /// that abandons a scan stuck inside one parser.
+    pub time_limit: Option<std::time::Duration>,
 }
 
 impl ScanOptions {
@@ -58,6 +63,7 @@ impl ScanOptions {
             catalog,
             hash: true,
             urls: Extractor::embedded().unwrap_or_default(),
+            time_limit: None,
         }
     }
 }
@@ -134,6 +140,7 @@ pub fn scan_path(path: &Path, opts: &ScanOptions) -> Result<Evidence, ScanError>
 
 /// Scans an opened container.
 pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, ScanError> {
+    let started = std::time::Instant::now();
     let mut anomalies = Vec::new();
     let mut damage = Vec::new();
     let outer = file_label(&c.path);
@@ -385,6 +392,10 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         &opts.urls,
         more_endpoints,
         app_class,
+        code::CodeLimits {
+            max_code_bytes: opts.limits.max_code_bytes,
+            deadline: opts.time_limit.map(|t| started + t),
+        },
     );
     let manifests: Vec<&Manifest> = std::iter::once(&base)
         .chain(scans.iter())
@@ -542,6 +553,7 @@ fn scan_apk<'a>(
         message,
     };
     let parsed = Archive::parse(bytes).map_err(|e| fail("zip", e.to_string()))?;
+    crate::apk::check_entry_count(&parsed.value, limits).map_err(|e| fail("zip", e.to_string()))?;
     for a in parsed.anomalies {
         anomalies.push(LocatedAnomaly::new(&name, "zip", a));
     }

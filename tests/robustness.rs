@@ -113,3 +113,49 @@ fn declared_sizes_are_not_trusted() {
         ev.anomalies
     );
 }
+
+/// The limits of `apk::Limits` and the scan's time budget end in partial
+/// evidence with the damage named, not in a hang or an exhausted machine.
+#[test]
+fn limits_give_partial_evidence() {
+    let kids = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/kidsdemo/kidsdemo.apk"),
+    )
+    .unwrap();
+    let base = ScanOptions::new(Catalog::embedded().unwrap());
+
+    // Time limit already spent: no DEX is started, each is named as damage.
+    let mut opts = base.clone();
+    opts.time_limit = Some(std::time::Duration::ZERO);
+    let c = open_bytes("kids.apk", kids.clone(), &opts.limits).unwrap();
+    let ev = scan_container(&c, &opts).unwrap();
+    assert_eq!(ev.app.package.as_deref(), Some("com.example.kidsdemo"));
+    assert!(ev.code.categories.is_empty());
+    assert_eq!(ev.damage.len(), 1, "{:?}", ev.damage);
+    assert!(
+        ev.damage[0].message.contains("time limit"),
+        "{:?}",
+        ev.damage
+    );
+    assert!(!ev.coverage.code_complete);
+
+    // Code budget smaller than classes.dex.
+    let mut opts = base.clone();
+    opts.limits.max_code_bytes = 100;
+    let c = open_bytes("kids.apk", kids.clone(), &opts.limits).unwrap();
+    let ev = scan_container(&c, &opts).unwrap();
+    assert_eq!(ev.damage.len(), 1, "{:?}", ev.damage);
+    assert!(
+        ev.damage[0]
+            .message
+            .contains("budget of 100 bytes of code per input"),
+        "{:?}",
+        ev.damage
+    );
+
+    // Too many zip entries: an error naming the limit.
+    let mut opts = base;
+    opts.limits.max_entries = 3;
+    let e = open_bytes("kids.apk", kids, &opts.limits).err().unwrap();
+    assert!(e.to_string().contains("more than the limit of 3"), "{e}");
+}

@@ -41,6 +41,13 @@ pub struct Limits {
     pub max_nested_apk_size: u64,
     /// Most split APKs read from one bundle or directory.
     pub max_splits: usize,
+    /// Most entries in one zip (central-directory records). Each costs
+    /// memory whether or not it is read.
+    pub max_entries: usize,
+    /// Most bytes of code (DEX and archives holding DEX) inflated for one
+    /// input, over all its files; what lies beyond is reported as not
+    /// analysed.
+    pub max_code_bytes: u64,
 }
 
 impl Default for Limits {
@@ -50,8 +57,24 @@ impl Default for Limits {
             max_entry_size: 1 << 31,
             max_nested_apk_size: 1 << 31,
             max_splits: 256,
+            // Large real games hold tens of thousands of entries.
+            max_entries: 500_000,
+            // Real apps hold well under 1 GB of DEX even with 100+ files.
+            max_code_bytes: 4 << 30,
         }
     }
+}
+
+/// Checks a zip's entry count against [`Limits::max_entries`].
+pub fn check_entry_count(archive: &Archive<'_>, limits: &Limits) -> Result<(), ZipError> {
+    let n = archive.entries().len();
+    if n > limits.max_entries {
+        return Err(ZipError::TooManyEntries {
+            entries: n,
+            limit: limits.max_entries,
+        });
+    }
+    Ok(())
 }
 
 /// Why an input could not be opened as an app.
@@ -250,6 +273,7 @@ fn open_backing(
     let size = bytes.len() as u64;
     let parsed = Archive::parse(bytes)?;
     let archive = &parsed.value;
+    check_entry_count(archive, limits)?;
     let has = |n: &str| archive.find(n).is_some();
 
     if has("BundleConfig.pb") || has("base/manifest/AndroidManifest.xml") {

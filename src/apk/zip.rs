@@ -77,6 +77,14 @@ pub enum ZipError {
         /// File length.
         len: usize,
     },
+    /// More entries than [`crate::apk::Limits::max_entries`] allows.
+    #[error("{entries} zip entries, more than the limit of {limit} (raise it with --max-entries if the file is genuine)")]
+    TooManyEntries {
+        /// Entries in the central directory.
+        entries: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The end record declares entries but none is where it says.
     #[error("central directory at {offset:#x} holds none of the {declared} declared records: truncated, shifted or not a zip")]
     NoCentralRecords {

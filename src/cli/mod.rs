@@ -83,6 +83,17 @@ pub struct InputArgs {
     /// Largest uncompressed zip entry to read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1u64 << 31)]
     pub max_entry_size: u64,
+    /// Most entries a zip may hold.
+    #[arg(long, value_name = "N", default_value_t = 500_000)]
+    pub max_entries: usize,
+    /// Most bytes of DEX code inflated per input; DEX beyond it is reported as not analysed.
+    #[arg(long, value_name = "BYTES", default_value_t = 4u64 << 30)]
+    pub max_code_bytes: u64,
+    /// Seconds one input may take (0 = no limit). DEX files not started by
+    /// then are reported as not analysed; a scan stuck past 1.5 times the
+    /// limit is abandoned with an error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub time_limit: u64,
 }
 
 impl InputArgs {
@@ -90,8 +101,53 @@ impl InputArgs {
     pub fn limits(&self) -> crate::apk::Limits {
         crate::apk::Limits {
             max_entry_size: self.max_entry_size,
+            max_entries: self.max_entries,
+            max_code_bytes: self.max_code_bytes,
             ..Default::default()
         }
+    }
+
+    /// The time limit, if any.
+    pub fn time_limit(&self) -> Option<std::time::Duration> {
+        (self.time_limit > 0).then(|| std::time::Duration::from_secs(self.time_limit))
+    }
+}
+
+/// Why a watched scan produced nothing.
+pub enum Watched {
+    /// The scan ran to its end (successfully or not).
+    Done(Box<Result<crate::evidence::Evidence, crate::scan::ScanError>>),
+    /// The watchdog gave up waiting.
+    Abandoned(std::time::Duration),
+}
+
+/// Runs a scan on a worker thread and waits at most 1.5 times the time
+/// limit (plus a second): past that the scan is stuck inside one parser,
+/// and the caller reports a time-limit error while the process exits
+/// around the abandoned thread.
+pub fn scan_watched(path: &std::path::Path, opts: &crate::scan::ScanOptions) -> Watched {
+    let Some(limit) = opts.time_limit else {
+        return Watched::Done(Box::new(crate::scan::scan_path(path, opts)));
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (p, o) = (path.to_path_buf(), opts.clone());
+    let spawned = std::thread::Builder::new()
+        .name("scan".into())
+        .spawn(move || {
+            let _ = tx.send(crate::scan::scan_path(&p, &o));
+        });
+    if spawned.is_err() {
+        return Watched::Done(Box::new(crate::scan::scan_path(path, opts)));
+    }
+    let wait = limit + limit / 2 + std::time::Duration::from_secs(1);
+    match rx.recv_timeout(wait) {
+        Ok(r) => Watched::Done(Box::new(r)),
+        // A panic in the worker drops the sender: re-raise it here so the
+        // top-level handler reports it as an internal error.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("scan thread ended without a result")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Watched::Abandoned(wait),
     }
 }
 

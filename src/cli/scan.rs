@@ -9,7 +9,7 @@ use super::{print_error, shown, write_stdout, Color, Format, InputArgs, EXIT_ERR
 use crate::catalog::Catalog;
 use crate::evidence::{Evidence, SCHEMA_VERSION};
 use crate::formats::axml::manifest::ComponentKind;
-use crate::scan::{scan_path, ScanError, ScanOptions};
+use crate::scan::{ScanError, ScanOptions};
 
 /// Arguments of `humiao scan`.
 #[derive(Debug, clap::Args)]
@@ -91,7 +91,30 @@ pub(super) fn options(rules: Option<&std::path::Path>, input: &InputArgs) -> Opt
         catalog,
         hash: true,
         urls,
+        time_limit: input.time_limit(),
     })
+}
+
+/// Reports an abandoned scan: one line on stderr and, for JSON, an error
+/// object of kind `time-limit`.
+pub(super) fn time_limit_error(path: &str, after: std::time::Duration, json: bool) -> u8 {
+    let message = format!(
+        "time limit exceeded: the scan was abandoned after {} s (raise --time-limit if the input is genuine)",
+        after.as_secs()
+    );
+    print_error(format!("{path}: {message}"));
+    if json {
+        let report = ErrorReport {
+            schema_version: SCHEMA_VERSION,
+            error: ErrorBody {
+                path: path.to_owned(),
+                kind: "time-limit",
+                message,
+            },
+        };
+        let _ = write_stdout(&to_json(&report));
+    }
+    EXIT_ERROR
 }
 
 /// Prints each damaged part on stderr; the exit code for the evidence.
@@ -133,7 +156,13 @@ pub fn run(a: &ScanArgs) -> u8 {
         return EXIT_ERROR;
     };
     let path = shown(&a.input);
-    match scan_path(&a.input, &opts) {
+    let result = match super::scan_watched(&a.input, &opts) {
+        super::Watched::Done(r) => *r,
+        super::Watched::Abandoned(after) => {
+            return time_limit_error(&path, after, a.format == Format::Json);
+        }
+    };
+    match result {
         Ok(ev) => {
             let text = match a.format {
                 Format::Json => to_json(&ev),

@@ -6,14 +6,13 @@ use std::path::PathBuf;
 
 use comfy_table::{Cell, Color as TColor};
 
-use super::scan::{damage_exit, new_table, options, scan_error, to_json};
+use super::scan::{damage_exit, new_table, options, scan_error, time_limit_error, to_json};
 use super::{shown, write_stdout, Color, InputArgs, EXIT_ERROR};
 use crate::catalog::packers::Confidence;
 use crate::catalog::sdks::category_label;
 use crate::catalog::Catalog;
 use crate::evidence::sdks::SdkHit;
 use crate::evidence::Evidence;
-use crate::scan::scan_path;
 
 /// Output format of `humiao sdks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,7 +53,13 @@ pub fn run(a: &SdksArgs) -> u8 {
         return EXIT_ERROR;
     };
     let path = shown(&a.input);
-    match scan_path(&a.input, &opts) {
+    let result = match super::scan_watched(&a.input, &opts) {
+        super::Watched::Done(r) => *r,
+        super::Watched::Abandoned(after) => {
+            return time_limit_error(&path, after, a.format == SdkFormat::Json);
+        }
+    };
+    match result {
         Ok(ev) => {
             let hits: Vec<&SdkHit> = ev
                 .sdks

@@ -13,6 +13,8 @@
 //! mapping from API to personal information is.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -306,6 +308,12 @@ struct WalkCtx<'c> {
     index: ApiIndex<'c>,
     who: &'c Attributor<'c>,
     urls: &'c Extractor,
+    /// Bytes of code inflated so far for this input.
+    code_bytes: AtomicU64,
+    /// Budget for `code_bytes`.
+    max_code_bytes: u64,
+    /// When to stop starting new DEX files.
+    deadline: Option<Instant>,
     /// Descriptor prefixes (`Lcom/stub/StubApp`) of packer class patterns:
     /// only classes under one are kept for packer matching, so memory does
     /// not grow with the class count.
@@ -513,10 +521,30 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
     } else {
         MAX_DEX
     };
+    if ctx.deadline.is_some_and(|d| Instant::now() >= d) {
+        let msg = "not analysed: the scan's time limit was reached (--time-limit)".to_string();
+        return vec![fail(job.path.clone(), job.location, msg)];
+    }
+    // Reserve the declared size against the input's code budget; a
+    // declared size that lies is corrected after the read.
+    let reserved = job.entry.uncompressed_size.min(limit);
+    let before = ctx.code_bytes.fetch_add(reserved, Ordering::Relaxed);
+    if before.saturating_add(reserved) > ctx.max_code_bytes {
+        let msg = format!(
+            "not analysed: {} bytes would exceed the budget of {} bytes of code per input (--max-code-bytes)",
+            job.entry.uncompressed_size, ctx.max_code_bytes
+        );
+        return vec![fail(job.path.clone(), job.location, msg)];
+    }
     let data = match job.archive.read(job.entry, limit) {
         Ok(d) => d,
         Err(e) => return vec![fail(job.path.clone(), job.location, e.to_string())],
     };
+    let actual = data.len() as u64;
+    if actual > reserved {
+        ctx.code_bytes
+            .fetch_add(actual - reserved, Ordering::Relaxed);
+    }
     if job.location != "nested" {
         if job.location == "asset" && !is_dex(&data) {
             return Vec::new(); // a `.dex` name on something else: not code
@@ -556,6 +584,24 @@ pub struct CodeOutput {
     pub sdk_classes: BTreeMap<(usize, usize), usize>,
 }
 
+/// Bounds on the code stage.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeLimits {
+    /// Most bytes of DEX and DEX-holding archives inflated per input.
+    pub max_code_bytes: u64,
+    /// No DEX file is started after this instant.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for CodeLimits {
+    fn default() -> Self {
+        CodeLimits {
+            max_code_bytes: crate::apk::Limits::default().max_code_bytes,
+            deadline: None,
+        }
+    }
+}
+
 /// Collects code evidence over the given APKs (name and parsed archive).
 /// `more_endpoints` are occurrences found outside DEX (resources, assets,
 /// native libraries).
@@ -566,6 +612,7 @@ pub fn collect(
     urls: &Extractor,
     more_endpoints: Vec<Occurrence>,
     application_class: Option<&str>,
+    limits: CodeLimits,
 ) -> CodeOutput {
     let packer_prefixes = catalog
         .packers
@@ -580,6 +627,9 @@ pub fn collect(
         index: catalog.api_index(),
         who,
         urls,
+        code_bytes: AtomicU64::new(0),
+        max_code_bytes: limits.max_code_bytes,
+        deadline: limits.deadline,
         packer_prefixes,
     };
     let jobs: Vec<DexJob<'_>> = apks
