@@ -549,10 +549,13 @@ impl<'a> Archive<'a> {
             Cow::Borrowed(raw)
         } else {
             // Pre-size by the declared size but never beyond the cap or a
-            // deflate-plausible multiple of the compressed size.
+            // deflate-plausible multiple of the compressed size. The cap
+            // is `limit + 1`, the most `take` lets through: with room for
+            // only `limit` bytes, the byte that proves the entry too large
+            // would double the buffer (64 MiB cap, 128 MiB reserved).
             let hint = e
                 .uncompressed_size
-                .min(limit)
+                .min(limit.saturating_add(1))
                 .min((raw.len() as u64).saturating_mul(BOMB_RATIO + 8));
             let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
             let mut dec = flate2::read::DeflateDecoder::new(raw).take(limit.saturating_add(1));

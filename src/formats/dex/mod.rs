@@ -483,7 +483,9 @@ impl<'a> Dex<'a> {
     /// Walks every method of every class and calls `f` for each reference
     /// its code makes. Classes, methods and instructions that fail to
     /// decode are skipped and returned as anomalies (at most
-    /// [`MAX_ANOMALIES`], then a count).
+    /// [`MAX_ANOMALIES`], then a count), and so are references whose index
+    /// lies beyond its id table (`dex-bad-index`): `f` only sees indices
+    /// that are in range.
     ///
     /// The walk is linear in the file size: it stops with
     /// `dex-walk-budget-exceeded` once the instructions walked exceed four
@@ -529,14 +531,74 @@ impl<'a> Dex<'a> {
                     }
                 }
                 for r in code.refs() {
-                    match r {
-                        Ok(r) => f(&class, &method, r),
-                        Err(e) => sink.push(e.to_anomaly()),
+                    let r = match r {
+                        Ok(r) => r,
+                        Err(e) => {
+                            sink.push(e.to_anomaly());
+                            continue;
+                        }
+                    };
+                    match self.check_ref(&r) {
+                        Ok(()) => f(&class, &method, r),
+                        Err(e) => {
+                            let at = u64::from(code.insns_off()) + 2 * u64::from(r.address());
+                            sink.push(Anomaly::new(
+                                e.anomaly_code(),
+                                Some(at),
+                                format!(
+                                    "{e} in the instruction at code unit {:#x} of the code_item at {:#x}; the reference is skipped",
+                                    r.address(),
+                                    code.offset
+                                ),
+                            ));
+                        }
                     }
                 }
             }
         }
         sink.finish()
+    }
+
+    /// Whether `r`'s index lies inside its id table. ART's verifier rejects
+    /// a method whose instruction names an index beyond the table
+    /// (`CheckMethodIndex` and friends in `art/runtime/verifier/`); the walk
+    /// reports it rather than hand callers a reference nothing resolves.
+    /// Call sites are not checked (their table is not kept).
+    fn check_ref(&self, r: &CodeRef) -> Result<(), DexError> {
+        let (kind, index, table, size) = match *r {
+            CodeRef::Invoke { method, proto, .. } => {
+                if let Some(p) = proto {
+                    self.in_table("proto", p.0, self.proto_ids, 12)?;
+                }
+                ("method", method.0, self.method_ids, 8)
+            }
+            CodeRef::ConstString { string, .. } => ("string", string.0, self.pools.string_ids, 4),
+            CodeRef::ConstClass { type_idx, .. } => ("type", type_idx.0, self.pools.type_ids, 4),
+            CodeRef::StaticGet { field, .. } | CodeRef::InstanceGet { field, .. } => {
+                ("field", field.0, self.field_ids, 8)
+            }
+            CodeRef::InvokeCustom { .. } => return Ok(()),
+        };
+        self.in_table(kind, index, table, size)
+    }
+
+    fn in_table(
+        &self,
+        kind: &'static str,
+        index: u32,
+        table: &[u8],
+        size: usize,
+    ) -> Result<(), DexError> {
+        let len = table.len() / size;
+        if (index as usize) < len {
+            Ok(())
+        } else {
+            Err(DexError::BadIndex {
+                kind,
+                index,
+                len: u32::try_from(len).unwrap_or(u32::MAX),
+            })
+        }
     }
 
     /// Class, method and field counts (walks all class data, not code).

@@ -990,3 +990,45 @@ fn adler32_known_values() {
     // And the checksum of tiny.dex is the one smali wrote.
     assert!(Dex::parse(TINY).unwrap().value.header().checksum_ok());
 }
+
+/// Issue 5 (tests/hostile/dex-bad-code.apk): an instruction naming an index
+/// beyond its id table is reported as `dex-bad-index` at the instruction,
+/// not handed to the caller, and the rest of the method is still walked.
+#[test]
+fn out_of_range_indices_in_instructions_are_reported() {
+    let s = sample();
+    let mut d = s.bytes.clone();
+    let find = |d: &[u8], units: &[u16]| {
+        let needle: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        d.windows(needle.len()).position(|w| w == needle).unwrap()
+    };
+    // invoke-virtual {v1}, getDeviceId -> method@ffff
+    let invoke = find(&d, &[0x106e, s.get_device_id as u16, 0x0001]);
+    d[invoke + 2..invoke + 4].copy_from_slice(&0xffffu16.to_le_bytes());
+    // const-string v0, url -> string@fff0
+    let cs = find(&d, &[0x001a, s.url as u16]);
+    d[cs + 2..cs + 4].copy_from_slice(&0xfff0u16.to_le_bytes());
+    super::fixture::fix_checksum(&mut d);
+    let dex = Dex::parse(&d).unwrap().value;
+    let (refs, anomalies) = all_refs(&dex);
+    assert!(!refs.iter().any(|r| r.contains("getDeviceId")), "{refs:?}");
+    assert!(!refs.iter().any(|r| r.contains("string")), "{refs:?}");
+    assert!(refs.iter().any(|r| r.contains("sget")), "{refs:?}");
+    assert_eq!(codes(&anomalies), ["dex-bad-index", "dex-bad-index"]);
+    assert_eq!(anomalies[0].offset, Some(cs as u64));
+    assert!(
+        anomalies[0]
+            .detail
+            .starts_with("string index 65520 out of range ("),
+        "{}",
+        anomalies[0].detail
+    );
+    assert_eq!(anomalies[1].offset, Some(invoke as u64));
+    assert!(
+        anomalies[1].detail.starts_with(
+            "method index 65535 out of range (5 entries) in the instruction at code unit 0x4"
+        ),
+        "{}",
+        anomalies[1].detail
+    );
+}
