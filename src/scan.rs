@@ -294,6 +294,19 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             labels.entry(k).or_insert(v);
         }
     }
+    if let (Some(id), true, true) = (label_ref, labels.is_empty(), base.resources.is_some()) {
+        anomalies.push(LocatedAnomaly::new(
+            &base.file.name,
+            "resources.arsc",
+            crate::formats::Anomaly::new(
+                "manifest-label-unresolved",
+                None,
+                format!(
+                    "the application label refers to resource {id:#010x}, which resolves to no string in any configuration (a missing resource, or a reference cycle)"
+                ),
+            ),
+        ));
+    }
     let m = &base.manifest;
     let min_sdk =
         sdk_level(m.uses_sdk.as_ref().and_then(|u| u.min_sdk_version.as_ref())).or(Some(1));

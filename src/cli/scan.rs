@@ -178,9 +178,13 @@ pub fn run(a: &ScanArgs) -> u8 {
     }
 }
 
-/// `apk: ` prefix for damage inside a bundle, empty for a single APK.
+/// `apk: ` prefix for damage inside a bundle (also in a split that could
+/// not be read at all), empty for the input APK itself.
 fn inner(ev: &Evidence, apk: &str) -> String {
-    if ev.input.apks.len() == 1 {
+    let input = std::path::Path::new(&ev.input.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    if ev.input.apks.len() == 1 && input.as_deref() == Some(apk) {
         String::new()
     } else {
         format!("{apk}: ")

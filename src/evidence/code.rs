@@ -31,6 +31,9 @@ use crate::formats::Anomaly;
 pub const MAX_DEX: u64 = 512 << 20;
 /// Largest nested archive under `assets/` opened to look for DEX (bytes).
 pub const MAX_NESTED_ARCHIVE: u64 = 64 << 20;
+/// Largest DEX read out of such a nested archive (bytes): real ones are a
+/// few MB; a deflated-twice bomb inflates no more than this.
+pub const MAX_NESTED_DEX: u64 = 128 << 20;
 
 /// Code evidence of an app.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -528,33 +531,33 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
     // Reserve the declared size against the input's code budget; a
     // declared size that lies is corrected after the read.
     let reserved = job.entry.uncompressed_size.min(limit);
-    let before = ctx.code_bytes.fetch_add(reserved, Ordering::Relaxed);
-    if before.saturating_add(reserved) > ctx.max_code_bytes {
-        let msg = format!(
-            "not analysed: {} bytes would exceed the budget of {} bytes of code per input (--max-code-bytes)",
-            job.entry.uncompressed_size, ctx.max_code_bytes
-        );
+    if let Some(msg) = over_budget(ctx, job.entry.uncompressed_size, reserved) {
         return vec![fail(job.path.clone(), job.location, msg)];
     }
-    let data = match job.archive.read(job.entry, limit) {
+    let (data, read_anomalies) = match job.archive.read_checked(job.entry, limit) {
         Ok(d) => d,
         Err(e) => return vec![fail(job.path.clone(), job.location, e.to_string())],
     };
-    let actual = data.len() as u64;
-    if actual > reserved {
-        ctx.code_bytes
-            .fetch_add(actual - reserved, Ordering::Relaxed);
-    }
+    settle(ctx, reserved, data.len());
     if job.location != "nested" {
         if job.location == "asset" && !is_dex(&data) {
             return Vec::new(); // a `.dex` name on something else: not code
         }
-        return vec![walk(job.apk, &job.path, job.location, &data, ctx)];
+        let mut r = walk(job.apk, &job.path, job.location, &data, ctx);
+        // What reading the entry met (a size that lied, a bad CRC) belongs
+        // to this file's record.
+        r.file.anomalies.splice(0..0, read_anomalies);
+        return vec![r];
     }
-    // An archive under assets/: DEX inside it is loadable code.
+    // An archive under assets/: DEX inside it is loadable code, read with a
+    // tighter cap (a nested bomb inflates nothing beyond it) and counted
+    // against the same budget; the inner zip's own anomalies go with each
+    // DEX read from it.
     let Ok(inner) = Archive::parse(&data) else {
         return Vec::new();
     };
+    let mut inner_anomalies = read_anomalies;
+    inner_anomalies.extend(inner.anomalies);
     let inner = inner.value;
     let mut out = Vec::new();
     for e in inner
@@ -563,13 +566,51 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
         .filter(|e| e.name.to_ascii_lowercase().ends_with(".dex"))
     {
         let path = format!("{}!{}", job.path, e.name);
-        match inner.read(e, MAX_DEX) {
-            Ok(d) if is_dex(&d) => out.push(walk(job.apk, &path, "nested", &d, ctx)),
-            Ok(_) => {}
-            Err(err) => out.push(fail(path, "nested", err.to_string())),
-        }
+        let reserved = e.uncompressed_size.min(MAX_NESTED_DEX);
+        let mut r = if let Some(msg) = over_budget(ctx, e.uncompressed_size, reserved) {
+            fail(path, "nested", msg)
+        } else {
+            match inner.read_checked(e, MAX_NESTED_DEX) {
+                Ok((d, a)) => {
+                    settle(ctx, reserved, d.len());
+                    if !is_dex(&d) {
+                        continue;
+                    }
+                    let mut r = walk(job.apk, &path, "nested", &d, ctx);
+                    r.file.anomalies.splice(0..0, a);
+                    r
+                }
+                Err(err) => fail(path, "nested", err.to_string()),
+            }
+        };
+        r.file
+            .anomalies
+            .splice(0..0, inner_anomalies.iter().cloned());
+        out.push(r);
     }
     out
+}
+
+/// Reserves `reserved` bytes of the input's code budget; the message to
+/// report when that would exceed it.
+fn over_budget(ctx: &WalkCtx<'_>, declared: u64, reserved: u64) -> Option<String> {
+    let before = ctx.code_bytes.fetch_add(reserved, Ordering::Relaxed);
+    (before.saturating_add(reserved) > ctx.max_code_bytes).then(|| {
+        format!(
+            "not analysed: {declared} bytes would exceed the budget of {} bytes of code per input (--max-code-bytes)",
+            ctx.max_code_bytes
+        )
+    })
+}
+
+/// Corrects a reservation once the real size is known (a declared size may
+/// lie low; the read's cap bounds the truth).
+fn settle(ctx: &WalkCtx<'_>, reserved: u64, actual: usize) {
+    let actual = actual as u64;
+    if actual > reserved {
+        ctx.code_bytes
+            .fetch_add(actual - reserved, Ordering::Relaxed);
+    }
 }
 
 /// What the code stage yields.
