@@ -16,10 +16,20 @@ command -v cargo-fuzz >/dev/null || { echo "fuzz: cargo-fuzz not installed (carg
 python3 scripts/fuzz-seed.py
 cd fuzz
 cargo +nightly fuzz build -O
+failed=()
 for t in "${TARGETS[@]}"; do
   echo "== $t: ${SECS}s"
   # -rss_limit_mb: a parser must stay far below this on any input;
   # -malloc_limit_mb: no single allocation may exceed 256 MB for a 1 MB input.
-  cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -malloc_limit_mb=256 -max_len=1048576 \
-    -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)" || true
+  log=$(mktemp)
+  if ! cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -malloc_limit_mb=256 -max_len=1048576 \
+    -print_final_stats=1 >"$log" 2>&1; then
+    failed+=("$t")
+  fi
+  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)" "$log" || true
+  rm -f "$log"
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: crash or failure in: ${failed[*]} (see fuzz/artifacts/)" >&2
+  exit 1
+fi
