@@ -12,8 +12,11 @@
 //! * class descriptors: one anchored leftmost-longest Aho–Corasick
 //!   automaton over every package prefix (`Lcom/umeng/analytics/`), so the
 //!   most specific prefix wins;
-//! * native libraries, component packages, authorities, version files:
-//!   one [`RegexSet`] (or automaton) per kind, built from the `*` globs;
+//! * component packages (`com.x.*`): a second anchored automaton;
+//! * native libraries, authorities, version files: exact names in a hash
+//!   map, and the few `*` globs tried in turn (an APK has tens of libraries
+//!   and authorities, the catalogue tens of globs: cheaper than compiling a
+//!   regular-expression set at every start);
 //! * meta-data keys and exact component names: hash maps;
 //! * hosts: every dot-suffix of a host looked up in one map of domains.
 //!
@@ -28,7 +31,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-use regex::RegexSet;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -319,10 +321,37 @@ fn domain_problem(d: &str) -> Option<String> {
     None
 }
 
-/// A `*` glob as an anchored regular expression.
-fn glob_regex(g: &str) -> String {
-    let parts: Vec<String> = g.split('*').map(regex::escape).collect();
-    format!("^{}$", parts.join(".*"))
+/// Exact names and `*` globs of one signal kind, each with its owner
+/// (SDK index, index in the entry's list).
+#[derive(Debug, Clone, Default)]
+struct GlobSet {
+    exact: HashMap<String, Vec<(usize, usize)>>,
+    globs: Vec<(String, (usize, usize))>,
+}
+
+impl GlobSet {
+    fn new(patterns: Vec<(String, (usize, usize))>) -> GlobSet {
+        let mut set = GlobSet::default();
+        for (p, owner) in patterns {
+            if p.contains('*') {
+                set.globs.push((p, owner));
+            } else {
+                set.exact.entry(p).or_default().push(owner);
+            }
+        }
+        set
+    }
+
+    fn matches(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = self.exact.get(text).cloned().unwrap_or_default();
+        out.extend(
+            self.globs
+                .iter()
+                .filter(|(g, _)| super::packers::glob(g, text))
+                .map(|(_, o)| *o),
+        );
+        out
+    }
 }
 
 /// Descriptor prefix of a dotted package or class prefix. A class-looking
@@ -345,30 +374,15 @@ pub struct SdkMatcher {
     classes: Option<AhoCorasick>,
     /// Pattern index → (sdk index, package string index in `SdkInfo::packages`).
     class_owner: Vec<(usize, usize)>,
-    libs: Option<RegexSet>,
-    lib_owner: Vec<(usize, usize)>,
+    libs: GlobSet,
     component_exact: HashMap<String, Vec<(usize, usize)>>,
     /// `.*` component patterns as dotted prefixes (`com.x.`).
     component_pkgs: Option<AhoCorasick>,
     component_pkg_owner: Vec<(usize, usize)>,
-    authorities: Option<RegexSet>,
-    authority_owner: Vec<(usize, usize)>,
+    authorities: GlobSet,
     meta: HashMap<String, Vec<(usize, usize)>>,
     domains: HashMap<String, Vec<(usize, usize)>>,
-    versions: Option<RegexSet>,
-    version_owner: Vec<(usize, usize)>,
-}
-
-/// Builds a set matcher from globs, with an owner per pattern.
-fn glob_set(globs: Vec<(String, (usize, usize))>) -> (Option<RegexSet>, Vec<(usize, usize)>) {
-    if globs.is_empty() {
-        return (None, Vec::new());
-    }
-    let owners = globs.iter().map(|(_, o)| *o).collect();
-    // Patterns are escaped globs, validated at load: building cannot fail
-    // short of the size limit, which 10 000s of globs stay far below.
-    let set = RegexSet::new(globs.iter().map(|(g, _)| glob_regex(g))).ok();
-    (set, owners)
+    versions: GlobSet,
 }
 
 fn prefix_automaton(prefixes: &[String]) -> Option<AhoCorasick> {
@@ -425,9 +439,9 @@ impl SdkMatcher {
         }
         m.classes = prefix_automaton(&class_prefixes);
         m.component_pkgs = prefix_automaton(&comp_pkgs);
-        (m.libs, m.lib_owner) = glob_set(libs);
-        (m.authorities, m.authority_owner) = glob_set(auths);
-        (m.versions, m.version_owner) = glob_set(versions);
+        m.libs = GlobSet::new(libs);
+        m.authorities = GlobSet::new(auths);
+        m.versions = GlobSet::new(versions);
         m
     }
 
@@ -450,7 +464,7 @@ impl SdkMatcher {
 
     /// SDKs whose native-library globs match a file name (`libjcore.so`).
     pub fn match_lib(&self, file_name: &str) -> Vec<(usize, usize)> {
-        set_matches(self.libs.as_ref(), &self.lib_owner, file_name)
+        self.libs.matches(file_name)
     }
 
     /// SDKs naming a manifest component: by exact name, by a `.*`
@@ -481,7 +495,7 @@ impl SdkMatcher {
 
     /// SDKs whose authority globs match a provider authority.
     pub fn match_authority(&self, authority: &str) -> Vec<(usize, usize)> {
-        set_matches(self.authorities.as_ref(), &self.authority_owner, authority)
+        self.authorities.matches(authority)
     }
 
     /// SDKs declaring a meta-data key.
@@ -506,7 +520,7 @@ impl SdkMatcher {
 
     /// SDKs whose version-file globs match a zip entry name.
     pub fn match_version_file(&self, entry: &str) -> Vec<(usize, usize)> {
-        set_matches(self.versions.as_ref(), &self.version_owner, entry)
+        self.versions.matches(entry)
     }
 }
 
@@ -517,18 +531,6 @@ pub enum ComponentVia {
     Listed,
     /// Under one of the entry's `packages`.
     Package,
-}
-
-fn set_matches(
-    set: Option<&RegexSet>,
-    owners: &[(usize, usize)],
-    text: &str,
-) -> Vec<(usize, usize)> {
-    let Some(set) = set else { return Vec::new() };
-    set.matches(text)
-        .into_iter()
-        .filter_map(|i| owners.get(i).copied())
-        .collect()
 }
 
 impl Catalog {
