@@ -52,6 +52,10 @@ pub struct ScanOptions {
     /// partial evidence. `None`: no limit. The CLI adds a watchdog on top
     /// that abandons a scan stuck inside one parser.
     pub time_limit: Option<std::time::Duration>,
+    /// Analyse code (DEX, native libraries, endpoints, SDKs); default true.
+    /// Off, a scan decodes identity, manifest, resources and signers only
+    /// (`humiao scan --no-code`) and says so in `coverage`.
+    pub code: bool,
 }
 
 impl ScanOptions {
@@ -64,6 +68,7 @@ impl ScanOptions {
             hash: true,
             urls: Extractor::embedded().unwrap_or_default(),
             time_limit: None,
+            code: true,
         }
     }
 }
@@ -169,7 +174,7 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             results.push(scan_apk(
                 blob,
                 &opts.limits,
-                &opts.urls,
+                opts.code.then_some(&opts.urls),
                 &mut anomalies,
                 &mut damage,
             ));
@@ -394,33 +399,51 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
         .chain(scans.iter())
         .flat_map(|s| s.endpoints.iter().cloned())
         .collect();
-    let (native, native_endpoints) = native::collect(&archives, &who, &opts.urls);
-    let mut more_endpoints = text_endpoints;
-    more_endpoints.extend(native_endpoints);
-    let app_class = m.application.as_ref().and_then(|a| a.name.as_deref());
-    let mut code_out = code::collect(
-        &archives,
-        &opts.catalog,
-        &who,
-        &opts.urls,
-        more_endpoints,
-        app_class,
-        code::CodeLimits {
-            max_code_bytes: opts.limits.max_code_bytes,
-            deadline: opts.time_limit.map(|t| started + t),
-        },
-    );
-    let manifests: Vec<&Manifest> = std::iter::once(&base)
-        .chain(scans.iter())
-        .map(|s| &s.manifest)
-        .collect();
-    let sdks = sdks::detect(&opts.catalog, &who, &manifests, &archives, &mut code_out);
-    let code::CodeOutput {
-        evidence: code,
-        packers,
-        ..
-    } = code_out;
-    let coverage = coverage(&code, packers, m);
+    let (native, code, sdks, coverage) = if opts.code {
+        let (native, native_endpoints) = native::collect(&archives, &who, &opts.urls);
+        let mut more_endpoints = text_endpoints;
+        more_endpoints.extend(native_endpoints);
+        let app_class = m.application.as_ref().and_then(|a| a.name.as_deref());
+        let mut code_out = code::collect(
+            &archives,
+            &opts.catalog,
+            &who,
+            &opts.urls,
+            more_endpoints,
+            app_class,
+            code::CodeLimits {
+                max_code_bytes: opts.limits.max_code_bytes,
+                deadline: opts.time_limit.map(|t| started + t),
+            },
+        );
+        let manifests: Vec<&Manifest> = std::iter::once(&base)
+            .chain(scans.iter())
+            .map(|s| &s.manifest)
+            .collect();
+        let sdks = sdks::detect(&opts.catalog, &who, &manifests, &archives, &mut code_out);
+        let code::CodeOutput {
+            evidence: code,
+            packers,
+            ..
+        } = code_out;
+        let coverage = coverage(&code, packers, m);
+        (native, code, sdks, coverage)
+    } else {
+        let coverage = Coverage {
+            code_complete: false,
+            packers: Vec::new(),
+            notes: vec![crate::catalog::Text {
+                zh: "未分析代码（--no-code）：没有 DEX、原生库、网络地址与第三方 SDK 的结论。".into(),
+                en: "Code not analysed (--no-code): no DEX, native-library, endpoint or SDK findings.".into(),
+            }],
+        };
+        (
+            native::NativeEvidence::default(),
+            code::CodeEvidence::default(),
+            Vec::new(),
+            coverage,
+        )
+    };
     for f in &code.dex_files {
         if let Some(e) = &f.error {
             damage.push(Damage {
@@ -555,7 +578,7 @@ fn read_entry<'a>(
 fn scan_apk<'a>(
     blob: &'a ApkBlob,
     limits: &Limits,
-    urls: &Extractor,
+    urls: Option<&Extractor>,
     anomalies: &mut Vec<LocatedAnomaly>,
     damage: &mut Vec<Damage>,
 ) -> Result<ApkScan<'a>, ApkFailure> {
@@ -747,7 +770,9 @@ fn scan_apk<'a>(
         sha256: String::new(), // filled in from the hashing thread
         package: manifest.package.clone(),
     };
-    let endpoints = text_endpoints(&archive, table.as_ref(), &name, urls);
+    let endpoints = urls
+        .map(|u| text_endpoints(&archive, table.as_ref(), &name, u))
+        .unwrap_or_default();
     Ok(ApkScan {
         archive,
         endpoints,

@@ -861,3 +861,29 @@ fn bad_sdk_catalogue_is_reported_with_its_location() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--no-code` decodes identity, manifest, resources and signers only, and
+/// says that code was not analysed.
+#[test]
+fn no_code_decodes_the_rest_and_says_so() {
+    let o = humiao(&[
+        "scan",
+        "--format",
+        "json",
+        "--no-code",
+        "samples/sdkdemo/sdkdemo.apk",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["app"]["package"], "com.example.sdkdemo");
+    assert_eq!(v["coverage"]["code_complete"], false);
+    assert!(v["coverage"]["notes"][0]["en"]
+        .as_str()
+        .unwrap()
+        .contains("--no-code"));
+    assert_eq!(v["code"]["dex_files"], serde_json::json!([]));
+    assert_eq!(v["sdks"], serde_json::json!([]));
+    assert!(v["signing"]["signers"]
+        .as_array()
+        .is_some_and(|s| !s.is_empty()));
+}

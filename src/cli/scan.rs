@@ -26,6 +26,9 @@ pub struct ScanArgs {
     /// Read rulesets from this directory instead of the embedded ones.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Decode identity, manifest, resources and signers only: no DEX, native-library, endpoint or SDK analysis.
+    #[arg(long)]
+    pub no_code: bool,
     #[command(flatten)]
     pub input_args: InputArgs,
 }
@@ -60,7 +63,11 @@ fn error_kind(e: &ScanError) -> &'static str {
 }
 
 /// Scan options from `--rules` and the input flags; errors are printed.
-pub(super) fn options(rules: Option<&std::path::Path>, input: &InputArgs) -> Option<ScanOptions> {
+pub(super) fn options(
+    rules: Option<&std::path::Path>,
+    input: &InputArgs,
+    code: bool,
+) -> Option<ScanOptions> {
     let catalog = match rules {
         Some(dir) => Catalog::load_dir(dir),
         None => Catalog::embedded(),
@@ -92,6 +99,7 @@ pub(super) fn options(rules: Option<&std::path::Path>, input: &InputArgs) -> Opt
         hash: true,
         urls,
         time_limit: input.time_limit(),
+        code,
     })
 }
 
@@ -152,7 +160,7 @@ pub(super) fn scan_error(e: &ScanError, path: &str, json: bool) -> u8 {
 
 /// Runs `humiao scan`.
 pub fn run(a: &ScanArgs) -> u8 {
-    let Some(opts) = options(a.rules.as_deref(), &a.input_args) else {
+    let Some(opts) = options(a.rules.as_deref(), &a.input_args, !a.no_code) else {
         return EXIT_ERROR;
     };
     let path = shown(&a.input);

@@ -49,7 +49,7 @@ pub struct SdksArgs {
 
 /// Runs `humiao sdks`.
 pub fn run(a: &SdksArgs) -> u8 {
-    let Some(opts) = options(a.rules.as_deref(), &a.input_args) else {
+    let Some(opts) = options(a.rules.as_deref(), &a.input_args, true) else {
         return EXIT_ERROR;
     };
     let path = shown(&a.input);
