@@ -1,6 +1,17 @@
-//! Embeds every `rulesets/sdks/*.toml` in the binary: writes
-//! `$OUT_DIR/sdk_files.rs`, a `&[(&str, &str)]` of (path, contents) sorted
-//! by file name, so that adding a catalogue file needs no code change.
+//! Embeds the SDK catalogue, `rulesets/sdks/*.toml`, in the binary, twice:
+//!
+//! * `$OUT_DIR/sdk_files.rs`: a `&[(&str, &str)]` of (path, TOML text),
+//!   sorted by file name, which the validating loader reads (tests, and
+//!   users who want to see the files);
+//! * `$OUT_DIR/sdks.json`: every `[[sdk]]` table of those files, in the
+//!   same order, as one JSON array with the source file added as `file`.
+//!   `Catalog::embedded()` reads this: JSON parses about ten times faster
+//!   than TOML, which keeps start-up in the milliseconds. A unit test checks
+//!   that the JSON gives exactly what the validating TOML loader gives.
+//!
+//! Adding a catalogue file needs no code change. A file that does not parse
+//! is left out of the JSON with a build warning; the validating loader then
+//! reports it with file, line and column, and the tests fail.
 
 use std::path::Path;
 
@@ -16,19 +27,38 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("&[\n");
+    let mut list = String::from("&[\n");
+    let mut entries: Vec<toml::Value> = Vec::new();
     for f in &files {
         let path = dir.join(f);
+        let rel = format!("rulesets/sdks/{f}");
         println!("cargo:rerun-if-changed={}", path.display());
-        out.push_str(&format!(
+        list.push_str(&format!(
             "    ({:?}, include_str!({:?})),\n",
-            format!("rulesets/sdks/{f}"),
+            rel,
             path.display().to_string()
         ));
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        match text.parse::<toml::Table>() {
+            Ok(mut t) => {
+                if let Some(toml::Value::Array(sdks)) = t.remove("sdk") {
+                    for mut e in sdks {
+                        if let toml::Value::Table(tab) = &mut e {
+                            tab.insert("file".into(), toml::Value::String(rel.clone()));
+                        }
+                        entries.push(e);
+                    }
+                }
+            }
+            Err(e) => println!("cargo:warning={rel}: {e}"),
+        }
     }
-    out.push_str("]\n");
+    list.push_str("]\n");
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    if let Err(e) = std::fs::write(Path::new(&out_dir).join("sdk_files.rs"), out) {
-        panic!("cannot write sdk_files.rs: {e}");
+    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+    for (name, body) in [("sdk_files.rs", list), ("sdks.json", json)] {
+        if let Err(e) = std::fs::write(Path::new(&out_dir).join(name), body) {
+            panic!("cannot write {name}: {e}");
+        }
     }
 }

@@ -157,9 +157,7 @@ impl Catalog {
             Path::new("rulesets/packers.toml"),
             packers::EMBEDDED_PACKERS,
         )?;
-        for (path, text) in sdks::EMBEDDED_SDK_FILES {
-            c.add_sdks(Path::new(path), text)?;
-        }
+        c.add_embedded_sdks()?;
         c.compile_sdks();
         Ok(c)
     }

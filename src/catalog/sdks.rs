@@ -30,11 +30,17 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::{invalid, Catalog, CatalogError, Text};
+
+/// The embedded catalogue as JSON (every `[[sdk]]` of
+/// [`EMBEDDED_SDK_FILES`], in order, with `file` added), written by
+/// `build.rs`; [`Catalog::embedded`] reads this because JSON parses much
+/// faster than TOML.
+pub const EMBEDDED_SDKS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/sdks.json"));
 
 /// The embedded catalogue files, `(path, contents)`, sorted by path.
 pub const EMBEDDED_SDK_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/sdk_files.rs"));
@@ -150,7 +156,8 @@ pub struct ChildConfig {
 }
 
 /// What the catalogue says about one SDK.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SdkInfo {
     /// Stable id (`umeng-analytics`).
     pub id: String,
@@ -163,36 +170,52 @@ pub struct SdkInfo {
     /// Main purpose (one of [`SDK_CATEGORIES`]).
     pub category: String,
     /// Further purposes.
+    #[serde(default)]
     pub also: Vec<String>,
     /// Product page.
+    #[serde(default)]
     pub website: Option<String>,
     /// Java package (or class) prefixes, dotted.
+    #[serde(default)]
     pub packages: Vec<String>,
     /// Native library file names, `*` globs.
+    #[serde(default)]
     pub native_libs: Vec<String>,
     /// Manifest component class names; `.*` suffix = a package.
+    #[serde(default)]
     pub components: Vec<String>,
     /// Provider authorities, `*` globs.
+    #[serde(default)]
     pub authorities: Vec<String>,
     /// `<meta-data>` names.
+    #[serde(default)]
     pub meta_data: Vec<String>,
     /// Domains (host and subdomains).
+    #[serde(default)]
     pub domains: Vec<String>,
     /// Zip entries holding the version, `*` globs.
+    #[serde(default)]
     pub version_files: Vec<String>,
     /// Personal-information categories the vendor documents collecting.
+    #[serde(default)]
     pub collects: Vec<String>,
     /// Where that is documented.
+    #[serde(default)]
     pub collects_source: Option<String>,
     /// Google Play Families programme membership, if known.
+    #[serde(default)]
     pub families: Option<Families>,
     /// Child-directed / privacy switches.
+    #[serde(default)]
     pub child_config: Vec<ChildConfig>,
     /// Citations.
+    #[serde(default)]
     pub sources: Vec<String>,
     /// Whether the signatures were checked against a real artefact.
+    #[serde(default)]
     pub verified: bool,
     /// Caveats.
+    #[serde(default)]
     pub note: Option<String>,
     /// Catalogue file the entry comes from.
     pub file: String,
@@ -389,7 +412,11 @@ fn prefix_automaton(prefixes: &[String]) -> Option<AhoCorasick> {
     if prefixes.is_empty() {
         return None;
     }
+    // A contiguous NFA builds in a fraction of a DFA's time (this runs at
+    // every start) and an anchored search over a class descriptor visits
+    // a few dozen states either way.
     AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(StartKind::Anchored)
         .build(prefixes)
@@ -715,6 +742,20 @@ impl Catalog {
         Ok(())
     }
 
+    /// Adds the embedded SDK catalogue from its JSON form (validated by
+    /// the tests against the TOML files it comes from).
+    pub(crate) fn add_embedded_sdks(&mut self) -> Result<(), CatalogError> {
+        let sdks: Vec<SdkInfo> =
+            serde_json::from_str(EMBEDDED_SDKS_JSON).map_err(|e| CatalogError::Invalid {
+                path: "rulesets/sdks (embedded JSON)".into(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        self.sdks.extend(sdks);
+        Ok(())
+    }
+
     /// Compiles the loaded SDK signatures into [`Catalog::sdk_matcher`].
     pub fn compile_sdks(&mut self) {
         self.sdk_matcher = SdkMatcher::new(&self.sdks);
@@ -939,6 +980,26 @@ sources = ["https://vendor.cn/id"]
         let e = load("[[sdk]]\nid = \"x\"\nname = { zh = \"a\", en = \"b\" }\nvendor = { zh = \"a\", en = \"b\" }\ncountry = \"CN\"\ncategory = \"push\"\nsources = [\"https://x.cn\"]\n")
             .unwrap_err();
         assert!(e.starts_with("s.toml:1:1: sdk `x` has no signature"), "{e}");
+    }
+
+    /// The fast embedded form says exactly what the validating TOML
+    /// loader says (and so every embedded file is valid).
+    #[test]
+    fn embedded_json_equals_validated_toml() {
+        let mut from_toml = Catalog::default();
+        from_toml
+            .add_apis(Path::new("rulesets/apis.toml"), super::super::EMBEDDED_APIS)
+            .unwrap();
+        for (path, text) in EMBEDDED_SDK_FILES {
+            if let Err(e) = from_toml.add_sdks(Path::new(path), text) {
+                panic!("{e}");
+            }
+        }
+        let embedded = Catalog::embedded().unwrap();
+        assert_eq!(embedded.sdks.len(), from_toml.sdks.len());
+        for (a, b) in embedded.sdks.iter().zip(&from_toml.sdks) {
+            assert_eq!(a, b, "{}", b.id);
+        }
     }
 
     #[test]
