@@ -1,4 +1,5 @@
-//! Embeds the SDK catalogue, `rulesets/sdks/*.toml`, in the binary, twice:
+//! Embeds the SDK catalogue, `rulesets/sdks/*.toml`, in the binary, twice
+//! (and `rulesets/apis.toml` as `$OUT_DIR/apis.json` the same way):
 //!
 //! * `$OUT_DIR/sdk_files.rs`: a `&[(&str, &str)]` of (path, TOML text),
 //!   sorted by file name, which the validating loader reads (tests, and
@@ -56,7 +57,22 @@ fn main() {
     list.push_str("]\n");
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-    for (name, body) in [("sdk_files.rs", list), ("sdks.json", json)] {
+    // rulesets/apis.toml likewise: its categories and APIs as JSON.
+    let apis_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/apis.toml");
+    println!("cargo:rerun-if-changed={}", apis_path.display());
+    let apis_text = std::fs::read_to_string(&apis_path).unwrap_or_default();
+    let apis_json = match apis_text.parse::<toml::Table>() {
+        Ok(t) => serde_json::to_string(&t).unwrap_or_else(|_| "{}".into()),
+        Err(e) => {
+            println!("cargo:warning=rulesets/apis.toml: {e}");
+            "{}".into()
+        }
+    };
+    for (name, body) in [
+        ("sdk_files.rs", list),
+        ("sdks.json", json),
+        ("apis.json", apis_json),
+    ] {
         if let Err(e) = std::fs::write(Path::new(&out_dir).join(name), body) {
             panic!("cannot write {name}: {e}");
         }

@@ -6,7 +6,7 @@
 fn main() -> std::process::ExitCode {
     let path = std::env::args_os().nth(1).expect("usage: decode_only APK");
     let mut opts = humiao::scan::ScanOptions::new(
-        humiao::catalog::Catalog::embedded().expect("embedded catalogue"),
+        humiao::catalog::Catalog::embedded_without_code().expect("embedded catalogue"),
     );
     opts.hash = false;
     opts.code = false;

@@ -159,7 +159,8 @@ pub struct Category {
 
 /// One entry of the sensitive-API catalogue (`[[api]]`). See the module
 /// documentation for the meaning of each field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApiInfo {
     /// Stable kebab-case id.
     pub id: String,
@@ -168,31 +169,40 @@ pub struct ApiInfo {
     /// Method, field or string.
     pub kind: ApiKind,
     /// DEX class descriptor (`Lpkg/Class;`); `None` for strings.
+    #[serde(default)]
     pub class: Option<String>,
     /// Member name, or the literal for strings.
     pub name: String,
     /// Method prototype or field type; `None` = any.
+    #[serde(default)]
     pub descriptor: Option<String>,
     /// Literal that must also appear in the calling method.
+    #[serde(default)]
     pub also_requires_string: Option<String>,
     /// How a string entry compares.
-    #[serde(rename = "match")]
+    #[serde(rename = "match", default)]
     pub string_match: StringMatch,
     /// What it does.
     pub label: Text,
     /// Permission the API needs, if any.
+    #[serde(default)]
     pub permission: Option<String>,
     /// API level that added it.
+    #[serde(default)]
     pub since_api: Option<u32>,
     /// API level that deprecated it.
+    #[serde(default)]
     pub deprecated_api: Option<u32>,
     /// API level from which ordinary apps no longer get the data.
+    #[serde(default)]
     pub restricted_api: Option<u32>,
     /// Where the name and behaviour come from.
     pub source: String,
     /// Whether the name was checked against `source`.
+    #[serde(default = "default_true")]
     pub verified: bool,
     /// Caveats.
+    #[serde(default)]
     pub note: Option<String>,
 }
 
@@ -341,7 +351,36 @@ fn is_member_name(name: &str, kind: ApiKind) -> bool {
     !name.is_empty() && !name.bytes().any(bad_name_byte)
 }
 
+/// `rulesets/apis.toml` as JSON, written by `build.rs`.
+const EMBEDDED_APIS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/apis.json"));
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiJson {
+    #[serde(default)]
+    category: Vec<Category>,
+    #[serde(default)]
+    api: Vec<ApiInfo>,
+}
+
 impl Catalog {
+    /// Adds the embedded `rulesets/apis.toml` from its JSON form (a test
+    /// checks it equals what the validating loader makes of the TOML).
+    pub(crate) fn add_embedded_apis(&mut self) -> Result<(), CatalogError> {
+        let f: ApiJson =
+            serde_json::from_str(EMBEDDED_APIS_JSON).map_err(|e| CatalogError::Invalid {
+                path: "rulesets/apis.toml (embedded JSON)".into(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        for c in f.category {
+            self.categories.insert(c.id.clone(), c);
+        }
+        self.apis.extend(f.api);
+        Ok(())
+    }
+
     /// Loads `[[category]]` and `[[api]]` tables from one file's text and
     /// validates them (see the [module docs](self)).
     pub fn add_apis(&mut self, path: &Path, text: &str) -> Result<(), CatalogError> {

@@ -151,7 +151,7 @@ impl Catalog {
     /// The catalogue embedded in the binary.
     pub fn embedded() -> Result<Catalog, CatalogError> {
         let mut c = Catalog::default();
-        c.add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS)?;
+        c.add_embedded_apis()?;
         c.add_permissions(Path::new("rulesets/permissions.toml"), EMBEDDED_PERMISSIONS)?;
         c.add_packers(
             Path::new("rulesets/packers.toml"),
@@ -159,6 +159,18 @@ impl Catalog {
         )?;
         c.add_embedded_sdks()?;
         c.compile_sdks();
+        Ok(c)
+    }
+
+    /// The parts of the embedded catalogue that a scan without code
+    /// analysis (`ScanOptions::code == false`, `humiao scan --no-code`)
+    /// reads: permissions, categories and sensitive APIs; no packers, no
+    /// SDKs, which are only matched against code. Saves most of the
+    /// start-up cost.
+    pub fn embedded_without_code() -> Result<Catalog, CatalogError> {
+        let mut c = Catalog::default();
+        c.add_embedded_apis()?;
+        c.add_permissions(Path::new("rulesets/permissions.toml"), EMBEDDED_PERMISSIONS)?;
         Ok(c)
     }
 
@@ -307,6 +319,20 @@ mod tests {
         );
         c.add_permissions(Path::new("p.toml"), &text.replace("\"x\"", "\"camera\""))
             .unwrap();
+    }
+
+    /// The embedded JSON form of apis.toml says exactly what the validating
+    /// TOML loader says.
+    #[test]
+    fn embedded_apis_json_equals_validated_toml() {
+        let mut from_toml = Catalog::default();
+        from_toml
+            .add_apis(Path::new("rulesets/apis.toml"), EMBEDDED_APIS)
+            .unwrap();
+        let embedded = Catalog::embedded().unwrap();
+        assert_eq!(embedded.categories, from_toml.categories);
+        assert_eq!(embedded.apis, from_toml.apis);
+        assert!(embedded.apis.len() > 100);
     }
 
     #[test]

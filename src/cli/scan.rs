@@ -70,6 +70,7 @@ pub(super) fn options(
 ) -> Option<ScanOptions> {
     let catalog = match rules {
         Some(dir) => Catalog::load_dir(dir),
+        None if !code => Catalog::embedded_without_code(),
         None => Catalog::embedded(),
     };
     let catalog = match catalog {
