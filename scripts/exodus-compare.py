@@ -246,6 +246,8 @@ def main():
     args = ap.parse_args()
     if not args.dexdump:
         sys.exit("exodus-compare: dexdump not found (apt-get install dexdump, or set DEXDUMP)")
+    if not (os.path.isfile(args.humiao) and os.access(args.humiao, os.X_OK)):
+        sys.exit("exodus-compare: no humiao binary at %s (use --humiao or HUMIAO)" % args.humiao)
     if args.cache:
         os.makedirs(args.cache, exist_ok=True)
     inputs = args.inputs or [default_corpus(), os.path.join(ROOT, "samples")]
