@@ -414,6 +414,10 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             code::CodeLimits {
                 max_code_bytes: opts.limits.max_code_bytes,
                 deadline: opts.time_limit.map(|t| started + t),
+                watch: std::iter::once(&base)
+                    .chain(scans.iter())
+                    .flat_map(|s| s.manifest.components.iter().map(|c| c.name.clone()))
+                    .collect(),
             },
         );
         let manifests: Vec<&Manifest> = std::iter::once(&base)

@@ -252,6 +252,8 @@ struct DexResult {
     classes_per_owner: BTreeMap<String, usize>,
     /// Classes per matching SDK package prefix (catalogue indices).
     sdk_classes: BTreeMap<(usize, usize), usize>,
+    /// Watched classes (manifest components) defined in this DEX.
+    defined: Vec<String>,
     classes: usize,
     short_named: usize,
 }
@@ -317,6 +319,9 @@ struct WalkCtx<'c> {
     max_code_bytes: u64,
     /// When to stop starting new DEX files.
     deadline: Option<Instant>,
+    /// Classes whose definition is looked for (manifest components, as
+    /// descriptors `Lcom/x/Y;`).
+    watch: &'c BTreeSet<Vec<u8>>,
     /// Descriptor prefixes (`Lcom/stub/StubApp`) of packer class patterns:
     /// only classes under one are kept for packer matching, so memory does
     /// not grow with the class count.
@@ -350,6 +355,7 @@ fn walk(
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
         sdk_classes: BTreeMap::new(),
+        defined: Vec::new(),
         classes: 0,
         short_named: 0,
     };
@@ -385,6 +391,9 @@ fn walk(
         }
         if simple_name_is_short(class.descriptor) {
             out.short_named += 1;
+        }
+        if ctx.watch.contains(class.descriptor) {
+            out.defined.push(java_name(class.descriptor));
         }
         if let Some(hit) = who.sdk_of(class.descriptor) {
             *out.sdk_classes.entry(hit).or_default() += 1;
@@ -516,6 +525,7 @@ fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
         sites: Vec::new(),
         classes_per_owner: BTreeMap::new(),
         sdk_classes: BTreeMap::new(),
+        defined: Vec::new(),
         classes: 0,
         short_named: 0,
     };
@@ -623,15 +633,21 @@ pub struct CodeOutput {
     /// DEX classes per SDK package prefix: (catalogue index of the SDK,
     /// index in its `packages`) → class count.
     pub sdk_classes: BTreeMap<(usize, usize), usize>,
+    /// Which of the watched classes (`CodeLimits::watch`) some DEX defines.
+    pub defined: BTreeSet<String>,
 }
 
-/// Bounds on the code stage.
-#[derive(Debug, Clone, Copy)]
+/// Bounds and watch list of the code stage.
+#[derive(Debug, Clone)]
 pub struct CodeLimits {
     /// Most bytes of DEX and DEX-holding archives inflated per input.
     pub max_code_bytes: u64,
     /// No DEX file is started after this instant.
     pub deadline: Option<Instant>,
+    /// Classes (Java names) whose definition is looked for: the manifest's
+    /// components, so that a component declared without its code can be
+    /// told from one whose code is there.
+    pub watch: Vec<String>,
 }
 
 impl Default for CodeLimits {
@@ -639,6 +655,7 @@ impl Default for CodeLimits {
         CodeLimits {
             max_code_bytes: crate::apk::Limits::default().max_code_bytes,
             deadline: None,
+            watch: Vec::new(),
         }
     }
 }
@@ -664,6 +681,11 @@ pub fn collect(
             format!("L{}", literal.replace('.', "/")).into_bytes()
         })
         .collect();
+    let watch: BTreeSet<Vec<u8>> = limits
+        .watch
+        .iter()
+        .map(|c| format!("L{};", c.replace('.', "/")).into_bytes())
+        .collect();
     let ctx = WalkCtx {
         index: catalog.api_index(),
         who,
@@ -671,6 +693,7 @@ pub fn collect(
         code_bytes: AtomicU64::new(0),
         max_code_bytes: limits.max_code_bytes,
         deadline: limits.deadline,
+        watch: &watch,
         packer_prefixes,
     };
     let jobs: Vec<DexJob<'_>> = apks
@@ -690,7 +713,9 @@ pub fn collect(
     let mut short_named = 0;
     let mut class_names: Vec<String> = Vec::new();
     let mut sdk_classes: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut defined: BTreeSet<String> = BTreeSet::new();
     for mut r in results {
+        defined.extend(r.defined.drain(..));
         for (k, v) in r.sdk_classes {
             *sdk_classes.entry(k).or_default() += v;
         }
@@ -765,6 +790,7 @@ pub fn collect(
         evidence: ev,
         packers,
         sdk_classes,
+        defined,
     }
 }
 

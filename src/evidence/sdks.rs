@@ -9,9 +9,20 @@
 //!
 //! * `high`: code (DEX classes or a native library) and at least one other
 //!   kind of evidence;
-//! * `medium`: code alone, or a manifest component of the SDK, or a
-//!   version file, or two kinds of manifest and network evidence;
-//! * `low`: one kind of meta-data, authority or domain evidence only.
+//! * `medium`: code alone, or a manifest component of the SDK whose class
+//!   the app's DEX defines, or a version file, or a domain together with a
+//!   manifest declaration;
+//! * `low`: manifest declarations alone, however many (meta-data keys,
+//!   authorities, components declared while no DEX defines their class: a
+//!   manifest template listing ad networks whose jars the build left out),
+//!   or domains alone.
+//!
+//! When code analysis is incomplete (a packer, an unreadable DEX), a
+//! declared component cannot be checked and counts as a component.
+//!
+//! A host named only by the code of *another* catalogued SDK (a MiPush
+//! class naming Xiaomi's ad server) is that SDK's business and opens no
+//! domain-only hit of its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,8 +59,8 @@ pub struct SdkHit {
     /// How sure the detection is (rule in the module documentation).
     pub confidence: Confidence,
     /// Kinds of evidence present: `dex-classes`, `native-libs`,
-    /// `components`, `authorities`, `meta-data`, `domains`,
-    /// `version-files`.
+    /// `components`, `declared-components`, `authorities`, `meta-data`,
+    /// `domains`, `version-files`.
     pub kinds: Vec<&'static str>,
     /// The evidence itself.
     pub evidence: SdkEvidence,
@@ -82,8 +93,11 @@ pub struct SdkEvidence {
     pub classes: Vec<PackageClasses>,
     /// Native libraries, `apk!lib/<abi>/name.so`.
     pub native_libs: Vec<String>,
-    /// Manifest components: class names.
+    /// Manifest components whose class the app's DEX defines (or that
+    /// cannot be checked because code analysis is incomplete).
     pub components: Vec<String>,
+    /// Manifest components declared while no DEX defines their class.
+    pub declared_components: Vec<String>,
     /// Provider authorities.
     pub authorities: Vec<String>,
     /// `<meta-data>` names.
@@ -108,6 +122,7 @@ struct Acc {
     classes: BTreeMap<usize, usize>,
     libs: BTreeSet<String>,
     components: BTreeSet<String>,
+    declared: BTreeSet<String>,
     authorities: BTreeSet<String>,
     meta: BTreeSet<String>,
     hosts: BTreeSet<String>,
@@ -125,6 +140,8 @@ pub fn detect(
     code: &mut CodeOutput,
 ) -> Vec<SdkHit> {
     let m = &catalog.sdk_matcher;
+    let code_complete =
+        code.packers.is_empty() && code.evidence.dex_files.iter().all(|f| f.error.is_none());
     let mut acc: BTreeMap<usize, Acc> = BTreeMap::new();
     for (&(sdk, pkg), &n) in &code.sdk_classes {
         *acc.entry(sdk).or_default().classes.entry(pkg).or_default() += n;
@@ -175,10 +192,12 @@ pub fn detect(
                         continue;
                     }
                 }
-                acc.entry(sdk)
-                    .or_default()
-                    .components
-                    .insert(c.name.clone());
+                let slot = acc.entry(sdk).or_default();
+                if code.defined.contains(&c.name) || !code_complete {
+                    slot.components.insert(c.name.clone());
+                } else {
+                    slot.declared.insert(c.name.clone());
+                }
             }
             for a in &c.authorities {
                 for (sdk, _) in m.match_authority(a) {
@@ -193,7 +212,17 @@ pub fn detect(
             e.sdk = catalog.sdks.get(sdk).map(|s| s.id.clone());
         }
         for &(sdk, _) in hits {
-            acc.entry(sdk).or_default().hosts.insert(e.host.clone());
+            let Some(id) = catalog.sdks.get(sdk).map(|s| s.id.as_str()) else {
+                continue;
+            };
+            // Named only by another SDK's code: not evidence of this one.
+            let elsewhere = !e.places.is_empty()
+                && e.places
+                    .iter()
+                    .all(|p| matches!(&p.owner, Some(Owner::Sdk(other)) if other != id));
+            if !elsewhere {
+                acc.entry(sdk).or_default().hosts.insert(e.host.clone());
+            }
         }
     }
     let app_packages = who.app_packages();
@@ -239,15 +268,22 @@ fn hit(info: &SdkInfo, a: Acc, code: &CodeEvidence, app_packages: &[String]) -> 
     push(!a.classes.is_empty(), "dex-classes");
     push(!a.libs.is_empty(), "native-libs");
     push(!a.components.is_empty(), "components");
+    push(!a.declared.is_empty(), "declared-components");
     push(!a.authorities.is_empty(), "authorities");
     push(!a.meta.is_empty(), "meta-data");
     push(!a.hosts.is_empty(), "domains");
     push(!a.versions.is_empty(), "version-files");
     let has_code = !a.classes.is_empty() || !a.libs.is_empty();
     let others = kinds.len() - usize::from(!a.classes.is_empty()) - usize::from(!a.libs.is_empty());
+    // Manifest declarations that do not show the SDK's code is there.
+    let declared = !a.declared.is_empty() || !a.authorities.is_empty() || !a.meta.is_empty();
     let confidence = if has_code && others >= 1 {
         Confidence::High
-    } else if has_code || !a.components.is_empty() || !a.versions.is_empty() || others >= 2 {
+    } else if has_code
+        || !a.components.is_empty()
+        || !a.versions.is_empty()
+        || (!a.hosts.is_empty() && declared)
+    {
         Confidence::Medium
     } else {
         Confidence::Low
@@ -286,6 +322,7 @@ fn hit(info: &SdkInfo, a: Acc, code: &CodeEvidence, app_packages: &[String]) -> 
                 .collect(),
             native_libs: cap(a.libs),
             components: cap(a.components),
+            declared_components: cap(a.declared),
             authorities: cap(a.authorities),
             meta_data: cap(a.meta),
             hosts: cap(a.hosts),
