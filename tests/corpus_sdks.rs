@@ -191,3 +191,44 @@ fn corpus_sdk_sets_are_the_reviewed_ones() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Versions read from the files the build tools leave in the APK
+/// (`<artifact>.properties`, `fabric/<id>.properties`).
+#[test]
+fn corpus_sdk_versions() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let cases = [
+        (
+            "w-pmmx-crashlytics-firebase.apk",
+            "firebase-crashlytics",
+            "2.7.1",
+        ),
+        ("w-pmmx-crashlytics-firebase.apk", "google-fabric", "1.4.1"),
+        (
+            "npm-io.appium.settings-8.0.10.apk",
+            "google-play-services-location",
+            "21.4.0",
+        ),
+        ("vuln-damn-vulnerable-bank.apk", "firebase-auth", "19.4.0"),
+    ];
+    for (apk, id, version) in cases {
+        let path = corpus.join(apk);
+        if !path.is_file() {
+            eprintln!("skipped: {apk} not in the corpus");
+            continue;
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_humiao"))
+            .args(["sdks", "--format", "json"])
+            .arg(&path)
+            .output()
+            .expect("run humiao");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let hit = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("{apk}: no {id}"));
+        assert_eq!(hit["version"], version, "{apk}: {id}");
+    }
+}

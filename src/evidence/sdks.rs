@@ -37,7 +37,7 @@ use crate::catalog::{Catalog, SdkInfo, Text};
 use crate::formats::axml::manifest::Manifest;
 
 /// Largest version file read (bytes).
-const MAX_VERSION_FILE: u64 = 256;
+const MAX_VERSION_FILE: u64 = 4096;
 /// Most items of one evidence kind recorded per SDK (counts are complete).
 pub const MAX_ITEMS: usize = 32;
 
@@ -237,9 +237,25 @@ pub fn detect(
     out
 }
 
-/// A version file's content, when it looks like a version.
+/// A version file's content, when it holds a version: the whole content
+/// (`META-INF/<group>_<artifact>.version`), or the `version` /
+/// `fabric-version` value of a properties file (Play services and Firebase
+/// write `<artifact>.properties`, Fabric `fabric/<id>.properties`).
 fn version_text(bytes: &[u8]) -> Option<String> {
     let s = std::str::from_utf8(bytes).ok()?.trim();
+    if s.contains('=') {
+        return s.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            matches!(k.trim(), "version" | "fabric-version")
+                .then(|| version_shape(v.trim()))
+                .flatten()
+        });
+    }
+    version_shape(s)
+}
+
+/// `s` when it looks like a version number.
+fn version_shape(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.len() <= 64
         && s.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -352,6 +368,15 @@ mod tests {
         assert_eq!(version_text(b"hello"), None);
         assert_eq!(version_text(b"1.0 <script>"), None);
         assert_eq!(version_text(&[0xff, 0xfe]), None);
+        assert_eq!(
+            version_text(b"version=17.0.0\nclient=play-services-base\n").as_deref(),
+            Some("17.0.0")
+        );
+        assert_eq!(
+            version_text(b"fabric-identifier=x\nfabric-version=2.7.1\n").as_deref(),
+            Some("2.7.1")
+        );
+        assert_eq!(version_text(b"client=x\nother=1.0\n"), None);
         assert!(same_vendor("com.tencent.qqlive", "com.tencent.bugly"));
         assert!(same_vendor("com.umeng.demo", "com.umeng.analytics"));
         assert!(!same_vendor("com.example.kids", "com.example.sdk"));
