@@ -887,3 +887,39 @@ fn no_code_decodes_the_rest_and_says_so() {
         .as_array()
         .is_some_and(|s| !s.is_empty()));
 }
+
+/// `humiao catalogue` lists the catalogue, filtered, in three formats.
+#[test]
+fn catalogue_command_lists_the_sdks() {
+    let o = humiao(&["catalogue", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let all = all.as_array().unwrap();
+    assert!(all.len() >= 250);
+    assert!(all.iter().any(|s| s["id"] == "jiguang-jpush"));
+    let o = humiao(&[
+        "catalogue",
+        "--format",
+        "json",
+        "--country",
+        "cn",
+        "--category",
+        "push",
+    ]);
+    let push: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let push = push.as_array().unwrap();
+    assert!(!push.is_empty() && push.len() < all.len());
+    for s in push {
+        assert_eq!(s["country"], "CN");
+        assert!(s["category"] == "push" || s["also"].as_array().unwrap().contains(&"push".into()));
+    }
+    let o = humiao(&["catalogue", "--format", "csv", "--country", "CN"]);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("id,name_zh,name_en,"), "{csv}");
+    assert_eq!(
+        csv.split("\r\n").filter(|l| !l.is_empty()).count(),
+        all.iter().filter(|s| s["country"] == "CN").count() + 1
+    );
+    let o = humiao(&["catalogue"]);
+    assert!(stdout(&o).contains("SDKs ("), "{}", stdout(&o));
+}

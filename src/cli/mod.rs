@@ -7,6 +7,7 @@
 //!   invalid rulesets, internal error). Findings (exit 1) arrive with the
 //!   rules stage. A closed pipe ends the program quietly with 0.
 
+mod catalogue;
 mod scan;
 mod sdks;
 mod xml;
@@ -37,6 +38,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// List the third-party SDKs inside an app (table, JSON, or CSV for a 第三方SDK共享清单).
     Sdks(sdks::SdksArgs),
+    /// Print the SDK catalogue (rulesets/sdks): who, what for, which signatures.
+    Catalogue(catalogue::CatalogueArgs),
     /// Decode a binary XML file inside an APK, like `aapt dump xmltree`.
     Xml(xml::XmlArgs),
 }
@@ -187,6 +190,7 @@ where
     let result = std::panic::catch_unwind(|| match cli.command {
         Command::Scan(a) => scan::run(&a),
         Command::Sdks(a) => sdks::run(&a),
+        Command::Catalogue(a) => catalogue::run(&a),
         Command::Xml(a) => xml::run(&a),
     });
     match result {

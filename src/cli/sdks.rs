@@ -194,7 +194,7 @@ pub(super) fn sdk_table(hits: &[&SdkHit], catalog: &Catalog, color: bool) -> Str
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
-fn csv_field(s: &str) -> String {
+pub(super) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
