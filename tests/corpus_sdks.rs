@@ -156,6 +156,18 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("viper-hello-world.apk", &[]),
 ];
 
+/// `humiao sdks --format json [extra] APK`, parsed.
+fn sdks_json(apk: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let o = Command::new(env!("CARGO_BIN_EXE_humiao"))
+        .args(["sdks", "--format", "json"])
+        .args(extra)
+        .arg(apk)
+        .output()
+        .expect("run humiao");
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e})", apk.display()))
+}
+
 #[test]
 fn corpus_sdk_sets_are_the_reviewed_ones() {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -170,13 +182,7 @@ fn corpus_sdk_sets_are_the_reviewed_ones() {
             eprintln!("skipped: {apk} not in the corpus");
             continue;
         }
-        let o = Command::new(env!("CARGO_BIN_EXE_humiao"))
-            .args(["sdks", "--no-low", "--format", "json"])
-            .arg(&path)
-            .output()
-            .expect("run humiao");
-        let v: serde_json::Value =
-            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{apk}: not JSON ({e})"));
+        let v = sdks_json(&path, &["--no-low"]);
         let mut got: Vec<String> = v
             .as_array()
             .unwrap()
@@ -217,12 +223,7 @@ fn corpus_sdk_versions() {
             eprintln!("skipped: {apk} not in the corpus");
             continue;
         }
-        let o = Command::new(env!("CARGO_BIN_EXE_humiao"))
-            .args(["sdks", "--format", "json"])
-            .arg(&path)
-            .output()
-            .expect("run humiao");
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let v = sdks_json(&path, &[]);
         let hit = v
             .as_array()
             .unwrap()

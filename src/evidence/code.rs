@@ -258,6 +258,41 @@ struct DexResult {
     short_named: usize,
 }
 
+impl DexFile {
+    /// A record with no counts yet.
+    fn new(apk: &str, path: String, location: &'static str) -> DexFile {
+        DexFile {
+            apk: apk.to_owned(),
+            path,
+            location,
+            size: 0,
+            class_defs: 0,
+            methods_defined: 0,
+            method_ids: 0,
+            string_ids: 0,
+            error: None,
+            anomalies: Vec::new(),
+        }
+    }
+}
+
+impl DexResult {
+    /// What a DEX contributed before (or without) walking it.
+    fn new(file: DexFile) -> DexResult {
+        DexResult {
+            file,
+            class_names: Vec::new(),
+            endpoints: Vec::new(),
+            sites: Vec::new(),
+            classes_per_owner: BTreeMap::new(),
+            sdk_classes: BTreeMap::new(),
+            defined: Vec::new(),
+            classes: 0,
+            short_named: 0,
+        }
+    }
+}
+
 /// Lists the DEX files of one APK: `classes*.dex` at the root, other
 /// `.dex` entries, and archives under `assets/` (opened later).
 fn dex_jobs<'b>(apk: &'b str, archive: &'b Archive<'b>) -> Vec<DexJob<'b>> {
@@ -336,29 +371,9 @@ fn walk(
     ctx: &WalkCtx<'_>,
 ) -> DexResult {
     let (index, who, urls) = (&ctx.index, ctx.who, ctx.urls);
-    let mut file = DexFile {
-        apk: apk.to_owned(),
-        path: path.to_owned(),
-        location,
-        size: data.len() as u64,
-        class_defs: 0,
-        methods_defined: 0,
-        method_ids: 0,
-        string_ids: 0,
-        error: None,
-        anomalies: Vec::new(),
-    };
-    let mut out = DexResult {
-        file: DexFile { ..file.clone() },
-        class_names: Vec::new(),
-        endpoints: Vec::new(),
-        sites: Vec::new(),
-        classes_per_owner: BTreeMap::new(),
-        sdk_classes: BTreeMap::new(),
-        defined: Vec::new(),
-        classes: 0,
-        short_named: 0,
-    };
+    let mut file = DexFile::new(apk, path.to_owned(), location);
+    file.size = data.len() as u64;
+    let mut out = DexResult::new(file.clone());
     let parsed = match Dex::parse(data) {
         Ok(p) => p,
         Err(e) => {
@@ -395,11 +410,12 @@ fn walk(
         if ctx.watch.contains(class.descriptor) {
             out.defined.push(java_name(class.descriptor));
         }
-        if let Some(hit) = who.sdk_of(class.descriptor) {
+        let hit = who.sdk_of(class.descriptor);
+        if let Some(hit) = hit {
             *out.sdk_classes.entry(hit).or_default() += 1;
         }
         *out.classes_per_owner
-            .entry(who.owner_of(class.descriptor).label().to_owned())
+            .entry(who.owner_given(class.descriptor, hit).label().to_owned())
             .or_default() += 1;
     }
     let file_label = format!("{apk}!{path}");
@@ -507,27 +523,10 @@ fn walk(
 
 /// Reads one job's bytes and walks the DEX inside.
 fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
-    let fail = |path: String, location, msg: String| DexResult {
-        file: DexFile {
-            apk: job.apk.to_owned(),
-            path,
-            location,
-            size: 0,
-            class_defs: 0,
-            methods_defined: 0,
-            method_ids: 0,
-            string_ids: 0,
-            error: Some(msg),
-            anomalies: Vec::new(),
-        },
-        class_names: Vec::new(),
-        endpoints: Vec::new(),
-        sites: Vec::new(),
-        classes_per_owner: BTreeMap::new(),
-        sdk_classes: BTreeMap::new(),
-        defined: Vec::new(),
-        classes: 0,
-        short_named: 0,
+    let fail = |path: String, location, msg: String| {
+        let mut file = DexFile::new(job.apk, path, location);
+        file.error = Some(msg);
+        DexResult::new(file)
     };
     let limit = if job.location == "nested" {
         MAX_NESTED_ARCHIVE

@@ -125,7 +125,13 @@ impl<'c> Attributor<'c> {
 
     /// The owner of a class given by its DEX descriptor (`Lcom/x/Y;`).
     pub fn owner_of(&self, descriptor: &[u8]) -> Owner {
-        if let Some((sdk, _)) = self.sdk_of(descriptor) {
+        self.owner_given(descriptor, self.sdk_of(descriptor))
+    }
+
+    /// [`owner_of`](Self::owner_of) when [`sdk_of`](Self::sdk_of) has
+    /// already been asked (the class pass needs both).
+    pub fn owner_given(&self, descriptor: &[u8], sdk_hit: Option<(usize, usize)>) -> Owner {
+        if let Some((sdk, _)) = sdk_hit {
             if let Some(info) = self.catalog.and_then(|c| c.sdks.get(sdk)) {
                 return Owner::Sdk(info.id.clone());
             }
