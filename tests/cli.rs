@@ -923,3 +923,39 @@ fn catalogue_command_lists_the_sdks() {
     let o = humiao(&["catalogue"]);
     assert!(stdout(&o).contains("SDKs ("), "{}", stdout(&o));
 }
+
+/// A scan stuck past its time limit is abandoned with a one-line error: a
+/// named pipe nobody writes to blocks the open for ever.
+#[cfg(unix)]
+#[test]
+fn stuck_scan_is_abandoned_at_the_time_limit() {
+    let dir = std::env::temp_dir().join(format!("humiao-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("stuck.apk");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo not available");
+        return;
+    }
+    let started = std::time::Instant::now();
+    let o = humiao(&[
+        "scan",
+        "--format",
+        "json",
+        "--time-limit",
+        "1",
+        fifo.to_str().unwrap(),
+    ]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("time limit exceeded: the scan was abandoned after 2.5 s"),
+        "{}",
+        stderr(&o)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "time-limit");
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -108,8 +108,8 @@ pub(super) fn options(
 /// object of kind `time-limit`.
 pub(super) fn time_limit_error(path: &str, after: std::time::Duration, json: bool) -> u8 {
     let message = format!(
-        "time limit exceeded: the scan was abandoned after {} s (raise --time-limit if the input is genuine)",
-        after.as_secs()
+        "time limit exceeded: the scan was abandoned after {:.1} s (raise --time-limit if the input is genuine)",
+        after.as_secs_f64()
     );
     print_error(format!("{path}: {message}"));
     if json {
