@@ -27,7 +27,7 @@
 //! assert_eq!(catalog.sdks[sdk].id, "jiguang-jpush");
 //! ```
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
@@ -764,15 +764,6 @@ impl Catalog {
     /// Catalogue entry of an SDK by id.
     pub fn sdk(&self, id: &str) -> Option<&SdkInfo> {
         self.sdks.iter().find(|s| s.id == id)
-    }
-
-    /// Countries of the catalogue's vendors with their SDK counts.
-    pub fn sdk_countries(&self) -> BTreeSet<(String, usize)> {
-        let mut m: HashMap<&str, usize> = HashMap::new();
-        for s in &self.sdks {
-            *m.entry(s.country.as_str()).or_default() += 1;
-        }
-        m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 }
 

@@ -57,14 +57,6 @@ impl Owner {
             Owner::ThirdParty(p) => p,
         }
     }
-
-    /// The SDK id, for an SDK owner.
-    pub fn sdk(&self) -> Option<&str> {
-        match self {
-            Owner::Sdk(id) => Some(id),
-            _ => None,
-        }
-    }
 }
 
 /// Attributes classes to owners.
