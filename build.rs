@@ -1,5 +1,6 @@
 //! Embeds the SDK catalogue, `rulesets/sdks/*.toml`, in the binary, twice
-//! (and `rulesets/apis.toml` as `$OUT_DIR/apis.json` the same way):
+//! (and `rulesets/apis.toml` and `rulesets/permissions.toml` as
+//! `$OUT_DIR/apis.json` and `$OUT_DIR/permissions.json` the same way):
 //!
 //! * `$OUT_DIR/sdk_files.rs`: a `&[(&str, &str)]` of (path, TOML text),
 //!   sorted by file name, which the validating loader reads (tests, and
@@ -68,10 +69,22 @@ fn main() {
             "{}".into()
         }
     };
+    // rulesets/permissions.toml likewise.
+    let perms_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/permissions.toml");
+    println!("cargo:rerun-if-changed={}", perms_path.display());
+    let perms_text = std::fs::read_to_string(&perms_path).unwrap_or_default();
+    let perms_json = match perms_text.parse::<toml::Table>() {
+        Ok(t) => serde_json::to_string(&t).unwrap_or_else(|_| "{}".into()),
+        Err(e) => {
+            println!("cargo:warning=rulesets/permissions.toml: {e}");
+            "{}".into()
+        }
+    };
     for (name, body) in [
         ("sdk_files.rs", list),
         ("sdks.json", json),
         ("apis.json", apis_json),
+        ("permissions.json", perms_json),
     ] {
         if let Err(e) = std::fs::write(Path::new(&out_dir).join(name), body) {
             panic!("cannot write {name}: {e}");

@@ -5,11 +5,10 @@
 //! from hashing and code analysis; the product always hashes.
 fn main() -> std::process::ExitCode {
     let path = std::env::args_os().nth(1).expect("usage: decode_only APK");
-    let mut opts = humiao::scan::ScanOptions::new(
+    let mut opts = humiao::scan::ScanOptions::without_code(
         humiao::catalog::Catalog::embedded_without_code().expect("embedded catalogue"),
     );
     opts.hash = false;
-    opts.code = false;
     match humiao::scan::scan_path(std::path::Path::new(&path), &opts) {
         Ok(ev) => {
             println!("{}", serde_json::to_string(&ev).unwrap_or_default());

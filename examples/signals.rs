@@ -84,7 +84,7 @@ fn packages(data: &[u8], lines: &mut BTreeMap<(&'static str, String), usize>, de
     };
     let ar = ar.value;
     for e in ar.entries() {
-        let n = e.name.as_str();
+        let n = &*e.name;
         if (n.starts_with("META-INF/") && n.ends_with(".version")) || n.ends_with(".properties") {
             lines.entry(("entry", n.to_owned())).or_default();
         }

@@ -62,11 +62,25 @@ impl ScanOptions {
     /// Default limits, hashing and endpoint ignore list, with the given
     /// catalogue.
     pub fn new(catalog: Catalog) -> Self {
+        ScanOptions::new_with(catalog, Extractor::embedded().unwrap_or_default())
+    }
+
+    /// Options for a scan without code analysis (`code == false`): no
+    /// endpoint ignore list is loaded, since only code and assets are
+    /// searched for endpoints. Pair with [`Catalog::embedded_without_code`].
+    pub fn without_code(catalog: Catalog) -> Self {
+        ScanOptions {
+            code: false,
+            ..ScanOptions::new_with(catalog, Extractor::default())
+        }
+    }
+
+    fn new_with(catalog: Catalog, urls: Extractor) -> Self {
         ScanOptions {
             limits: Limits::default(),
             catalog,
             hash: true,
-            urls: Extractor::embedded().unwrap_or_default(),
+            urls,
             time_limit: None,
             code: true,
         }
@@ -157,17 +171,16 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
     // entries: on two cores the hash runs beside the decoding instead of
     // before it. For a single APK the input hash is the APK's hash.
     let (hashes, scanned) = std::thread::scope(|scope| {
-        let hasher = scope.spawn(|| {
-            if !opts.hash {
-                return (None, Vec::new());
-            }
-            let input = c.input_sha256();
-            let per_apk: Vec<String> = if single {
-                input.iter().cloned().collect()
-            } else {
-                c.apks.iter().map(|b| apk::sha256_hex(b.bytes())).collect()
-            };
-            (input, per_apk)
+        let hasher = opts.hash.then(|| {
+            scope.spawn(|| {
+                let input = c.input_sha256();
+                let per_apk: Vec<String> = if single {
+                    input.iter().cloned().collect()
+                } else {
+                    c.apks.iter().map(|b| apk::sha256_hex(b.bytes())).collect()
+                };
+                (input, per_apk)
+            })
         });
         let mut results = Vec::with_capacity(c.apks.len());
         for blob in &c.apks {
@@ -180,9 +193,9 @@ pub fn scan_container(c: &Container, opts: &ScanOptions) -> Result<Evidence, Sca
             ));
         }
         // A panic in the hasher is a bug; surface it like any other panic.
-        let hashes = hasher
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let hashes = hasher.map_or((None, Vec::new()), |h| {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
         (hashes, results)
     });
     let (input_sha256, apk_hashes) = hashes;
@@ -917,7 +930,7 @@ fn read_signing(
         let upper = rest.to_ascii_uppercase();
         if upper.ends_with(".RSA") || upper.ends_with(".DSA") || upper.ends_with(".EC") {
             match read_entry(archive, e, MAX_V1_BLOCK, apk, anomalies) {
-                Ok(d) => blocks.push((e.name.clone(), d.into_owned())),
+                Ok(d) => blocks.push((e.name.to_string(), d.into_owned())),
                 Err(err) => anomalies.push(LocatedAnomaly::new(
                     apk,
                     &e.name,
@@ -925,7 +938,7 @@ fn read_signing(
                 )),
             }
         } else if upper.ends_with(".SF") || upper == "MANIFEST.MF" {
-            sf_names.push(e.name.clone());
+            sf_names.push(e.name.to_string());
         }
     }
     let sections = ZipSections {

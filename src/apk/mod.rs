@@ -330,7 +330,7 @@ fn open_backing(
         let (data, mut a) = archive
             .read_checked(e, limits.max_nested_apk_size)
             .map_err(|source| OpenError::Split {
-                name: e.name.clone(),
+                name: e.name.to_string(),
                 source,
             })?;
         anomalies.append(&mut a);
@@ -342,7 +342,7 @@ fn open_backing(
             std::borrow::Cow::Owned(v) => BlobData::Owned(Arc::new(v)),
         };
         apks.push(ApkBlob {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             data,
         });
     }
@@ -359,7 +359,7 @@ fn open_backing(
         .entries()
         .iter()
         .filter(|e| !e.name.to_ascii_lowercase().ends_with(".apk") && !e.name.ends_with('/'))
-        .map(|e| e.name.clone())
+        .map(|e| e.name.to_string())
         .collect();
     Ok(Container {
         path: path.to_path_buf(),

@@ -152,9 +152,10 @@ pub enum ZipError {
 
 /// One central-directory entry, with where its data starts.
 #[derive(Debug, Clone, Serialize)]
-pub struct Entry {
-    /// Entry name (lossy UTF-8).
-    pub name: String,
+pub struct Entry<'a> {
+    /// Entry name: borrowed from the central directory when it is valid
+    /// UTF-8 (nearly always), else a lossy copy.
+    pub name: Cow<'a, str>,
     /// Compression method from the central directory.
     pub method: u16,
     /// General-purpose bit flags from the central directory.
@@ -180,9 +181,10 @@ pub struct Entry {
 #[derive(Debug)]
 pub struct Archive<'a> {
     data: &'a [u8],
-    entries: Vec<Entry>,
-    /// Entry positions sorted by (name, position): binary-searchable, and
-    /// duplicates sit side by side with the first one first.
+    entries: Vec<Entry<'a>>,
+    /// Open-addressing hash table of entry positions by name (first entry
+    /// of each name only; `u32::MAX` is an empty slot; the length is a
+    /// power of two at least twice the entry count).
     index: Vec<u32>,
     /// Offset of the end-of-central-directory record.
     pub eocd_offset: u64,
@@ -290,7 +292,8 @@ impl<'a> Archive<'a> {
 
         // Each record is at least 46 bytes: that bounds the entry count.
         let max_records = cd.len() / CDH_LEN;
-        let mut entries: Vec<Entry> = Vec::with_capacity(max_records.min(total_entries as usize));
+        let mut entries: Vec<Entry<'a>> =
+            Vec::with_capacity(max_records.min(total_entries as usize));
         let mut pos = 0usize;
         let mut index = 0usize;
         while pos + 4 <= cd.len() {
@@ -344,10 +347,7 @@ impl<'a> Archive<'a> {
                     take(&mut local_header_offset);
                 }
             }
-            let name = match std::str::from_utf8(name_bytes) {
-                Ok(s) => s.to_owned(),
-                Err(_) => String::from_utf8_lossy(name_bytes).into_owned(),
-            };
+            let name = String::from_utf8_lossy(name_bytes);
             if name_bytes.contains(&0) {
                 anomalies.push(Anomaly::new(
                     "zip-nul-in-name",
@@ -421,24 +421,23 @@ impl<'a> Archive<'a> {
 
         // Entry counts are bounded by the central directory size / 46, so
         // they fit in u32 for any file under 197 GB.
-        let mut index: Vec<u32> = (0..entries.len())
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
-        let name_at = |i: &u32| entries.get(*i as usize).map_or("", |e| e.name.as_str());
-        index.sort_by(|a, b| name_at(a).cmp(name_at(b)).then(a.cmp(b)));
-        for pair in index.windows(2) {
-            if let [a, b] = pair {
-                if name_at(a) == name_at(b) {
-                    let e = entries.get(*b as usize);
-                    anomalies.push(Anomaly::new(
-                        "zip-duplicate-entry",
-                        e.map(|e| e.local_header_offset),
-                        format!(
-                            "entry `{}` appears more than once; the first is used (Android's installer rejects such APKs)",
-                            name_at(b)
-                        ),
-                    ));
+        let mut index = vec![u32::MAX; (entries.len() * 2).next_power_of_two().max(8)];
+        for (i, e) in entries.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            match index_slot(&index, &entries, &e.name) {
+                Slot::Empty(s) => {
+                    if let Some(slot) = index.get_mut(s) {
+                        *slot = i;
+                    }
                 }
+                Slot::Found(_) => anomalies.push(Anomaly::new(
+                    "zip-duplicate-entry",
+                    Some(e.local_header_offset),
+                    format!(
+                        "entry `{}` appears more than once; the first is used (Android's installer rejects such APKs)",
+                        e.name
+                    ),
+                )),
             }
         }
 
@@ -457,22 +456,16 @@ impl<'a> Archive<'a> {
     }
 
     /// All entries, in central-directory order.
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &[Entry<'a>] {
         &self.entries
     }
 
     /// The first entry with this exact name.
-    pub fn find(&self, name: &str) -> Option<&Entry> {
-        let name_at = |i: &u32| {
-            self.entries
-                .get(*i as usize)
-                .map_or("", |e| e.name.as_str())
-        };
-        let first = self.index.partition_point(|i| name_at(i) < name);
-        self.index
-            .get(first)
-            .filter(|i| name_at(i) == name)
-            .and_then(|&i| self.entries.get(i as usize))
+    pub fn find(&self, name: &str) -> Option<&Entry<'a>> {
+        match index_slot(&self.index, &self.entries, name) {
+            Slot::Found(i) => self.entries.get(i),
+            Slot::Empty(_) => None,
+        }
     }
 
     /// The whole underlying file.
@@ -487,16 +480,16 @@ impl<'a> Archive<'a> {
     /// mismatch, unknown method treated as stored).
     pub fn read_checked(
         &self,
-        e: &Entry,
+        e: &Entry<'_>,
         limit: u64,
     ) -> Result<(Cow<'a, [u8]>, Vec<Anomaly>), ZipError> {
         let mut anomalies = Vec::new();
         let start = e.data_offset.ok_or_else(|| ZipError::BadLocalHeader {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             offset: e.local_header_offset,
         })?;
         let oob = || ZipError::DataOutOfBounds {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             offset: start,
             size: e.compressed_size,
         };
@@ -528,7 +521,7 @@ impl<'a> Archive<'a> {
             }
         };
         let too_large = |size| ZipError::TooLarge {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             size,
             limit,
         };
@@ -562,12 +555,12 @@ impl<'a> Archive<'a> {
             dec.read_to_end(&mut out).map_err(|err| {
                 if e.method == METHOD_DEFLATED {
                     ZipError::Inflate {
-                        name: e.name.clone(),
+                        name: e.name.to_string(),
                         detail: err.to_string(),
                     }
                 } else {
                     ZipError::UnsupportedMethod {
-                        name: e.name.clone(),
+                        name: e.name.to_string(),
                         method: e.method,
                     }
                 }
@@ -607,7 +600,7 @@ impl<'a> Archive<'a> {
     }
 
     /// Reads an entry like [`Archive::read_checked`], dropping anomalies.
-    pub fn read(&self, e: &Entry, limit: u64) -> Result<Cow<'a, [u8]>, ZipError> {
+    pub fn read(&self, e: &Entry<'_>, limit: u64) -> Result<Cow<'a, [u8]>, ZipError> {
         self.read_checked(e, limit).map(|(d, _)| d)
     }
 }
@@ -615,6 +608,53 @@ impl<'a> Archive<'a> {
 /// Finds the end-of-central-directory record: the last signature within
 /// the final 64 KiB + 22 bytes whose fields are plausible, as
 /// libziparchive does (it scans backwards from the end).
+/// Where a name is, or would go, in the entry index.
+enum Slot {
+    /// Entry position of the first entry with the name.
+    Found(usize),
+    /// Free slot where the name would be inserted.
+    Empty(usize),
+}
+
+/// Linear probing in `index` (a power-of-two table, never full: it has at
+/// least twice as many slots as entries).
+fn index_slot(index: &[u32], entries: &[Entry<'_>], name: &str) -> Slot {
+    let mask = index.len().wrapping_sub(1);
+    let mut s = name_hash(name.as_bytes()) as usize & mask;
+    for _ in 0..index.len() {
+        match index.get(s) {
+            Some(&u32::MAX) | None => return Slot::Empty(s),
+            Some(&i) => {
+                if entries.get(i as usize).is_some_and(|e| e.name == name) {
+                    return Slot::Found(i as usize);
+                }
+            }
+        }
+        s = (s + 1) & mask;
+    }
+    Slot::Empty(usize::MAX)
+}
+
+/// A fast non-cryptographic hash of an entry name (FxHash's mixing over
+/// 8-byte words). Names come from the file, but a crafted set of colliding
+/// names costs at most quadratic probing within the entry cap
+/// (`Limits::max_entries`), the same bound a sorted index would give.
+fn name_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = b.len() as u64;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(K);
+    }
+    let mut x = [0u8; 8];
+    let rest = words.remainder();
+    x.get_mut(..rest.len()).map(|d| d.copy_from_slice(rest));
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
 fn find_eocd(data: &[u8]) -> Option<usize> {
     if data.len() < EOCD_LEN {
         return None;
@@ -676,7 +716,12 @@ fn find_extra(extra: &[u8], id: u16) -> Option<&[u8]> {
     None
 }
 
-fn check_local_header(data: &[u8], e: &mut Entry, cd_offset: u64, anomalies: &mut Vec<Anomaly>) {
+fn check_local_header(
+    data: &[u8],
+    e: &mut Entry<'_>,
+    cd_offset: u64,
+    anomalies: &mut Vec<Anomaly>,
+) {
     let Ok(lho) = usize::try_from(e.local_header_offset) else {
         return;
     };
@@ -778,7 +823,7 @@ fn check_local_header(data: &[u8], e: &mut Entry, cd_offset: u64, anomalies: &mu
 /// directory (other than an APK Signing Block).
 fn check_layout(
     len: u64,
-    entries: &[Entry],
+    entries: &[Entry<'_>],
     cd_offset: u64,
     data: &[u8],
     anomalies: &mut Vec<Anomaly>,
@@ -787,7 +832,7 @@ fn check_layout(
         .iter()
         .filter_map(|e| {
             e.record_end
-                .map(|end| (e.local_header_offset, end, e.name.as_str()))
+                .map(|end| (e.local_header_offset, end, &*e.name))
         })
         .collect();
     spans.sort_unstable();

@@ -81,6 +81,8 @@ pub(super) fn options(
         }
     };
     let urls = match rules {
+        // Endpoints are only searched in code and assets.
+        _ if !code => Ok(crate::evidence::endpoints::Extractor::default()),
         Some(dir) if dir.join("endpoint-ignore.toml").is_file() => {
             crate::evidence::endpoints::IgnoreList::load_dir(dir)
                 .map(crate::evidence::endpoints::Extractor::new)

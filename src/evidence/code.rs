@@ -239,7 +239,7 @@ struct DexJob<'b> {
     path: String,
     location: &'static str,
     archive: &'b Archive<'b>,
-    entry: &'b crate::apk::zip::Entry,
+    entry: &'b crate::apk::zip::Entry<'b>,
 }
 
 /// What one DEX contributed.
@@ -298,7 +298,7 @@ impl DexResult {
 fn dex_jobs<'b>(apk: &'b str, archive: &'b Archive<'b>) -> Vec<DexJob<'b>> {
     let mut jobs = Vec::new();
     for e in archive.entries() {
-        let n = e.name.as_str();
+        let n = &*e.name;
         let root_dex = n
             .strip_prefix("classes")
             .and_then(|rest| rest.strip_suffix(".dex"))
@@ -772,7 +772,7 @@ pub fn collect(
         .collect();
     let names: Vec<&str> = apks
         .iter()
-        .flat_map(|(_, ar)| ar.entries().iter().map(|e| e.name.as_str()))
+        .flat_map(|(_, ar)| ar.entries().iter().map(|e| &*e.name))
         .collect();
     let libs: Vec<&str> = names
         .iter()

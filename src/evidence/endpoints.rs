@@ -378,9 +378,10 @@ impl IgnoreList {
 #[derive(Debug, Clone)]
 pub struct Extractor {
     ignore: IgnoreList,
-    /// `None` only if the constant pattern failed to compile (a test
-    /// rules that out); IPv4-in-text scanning is then skipped, not a panic.
-    ipv4: Option<Regex>,
+    /// Compiled on first use (a scan without code never needs it). `None`
+    /// only if the constant pattern failed to compile (a test rules that
+    /// out); IPv4-in-text scanning is then skipped, not a panic.
+    ipv4: OnceLock<Option<Regex>>,
 }
 
 /// Dotted quads with an optional port. ASCII-only (`(?-u)`): `\b` and `\d`
@@ -409,7 +410,7 @@ impl Extractor {
     pub fn new(ignore: IgnoreList) -> Self {
         Extractor {
             ignore,
-            ipv4: Regex::new(IPV4_PATTERN).ok(),
+            ipv4: OnceLock::new(),
         }
     }
 
@@ -494,7 +495,9 @@ impl Extractor {
     }
 
     fn scan_ipv4(&self, b: &[u8], url_spans: &[(usize, usize)], out: &mut Vec<Endpoint>) {
-        let Some(re) = &self.ipv4 else { return };
+        let Some(re) = self.ipv4.get_or_init(|| Regex::new(IPV4_PATTERN).ok()) else {
+            return;
+        };
         // Spans and matches both come in increasing order: one moving index
         // keeps the overlap test linear.
         let mut span = 0;

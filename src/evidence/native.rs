@@ -116,7 +116,7 @@ pub fn collect(
         .into_iter()
         .filter(|(_, _, e)| match abi_of(&e.name) {
             Some(abi) if Some(abi) != analysed.as_deref() => {
-                other.push(e.name.clone());
+                other.push(e.name.to_string());
                 false
             }
             _ => true,
@@ -127,7 +127,7 @@ pub fn collect(
         .map(|(apk, ar, e)| {
             let mut lib = NativeLibrary {
                 apk: apk.to_string(),
-                path: e.name.clone(),
+                path: e.name.to_string(),
                 size: e.uncompressed_size,
                 machine: None,
                 soname: None,

@@ -148,7 +148,7 @@ pub fn detect(
     }
     for (apk, ar) in archives {
         for e in ar.entries() {
-            let name = e.name.as_str();
+            let name = &*e.name;
             if name.starts_with("lib/") && name.ends_with(".so") {
                 let file = name.rsplit('/').next().unwrap_or(name);
                 for (sdk, _) in m.match_lib(file) {

@@ -398,7 +398,10 @@ fn ignore_list_loads_and_validates() {
 
 #[test]
 fn embedded_pattern_compiles() {
-    assert!(Extractor::default().ipv4.is_some());
+    let x = Extractor::default();
+    assert!(x.ipv4.get().is_none(), "compiled lazily");
+    assert_eq!(x.extract("see 10.1.2.3:8080 now").len(), 1);
+    assert!(x.ipv4.get().is_some_and(|r| r.is_some()));
 }
 
 /// Hostile inputs: huge, repetitive, pathological. Each must finish fast and

@@ -79,7 +79,7 @@ pub struct Package<'a> {
     pub(crate) type_strings: StringPool<'a>,
     pub(crate) key_strings: StringPool<'a>,
     pub(crate) type_id_offset: u32,
-    pub(crate) types: BTreeMap<u8, ResType>,
+    pub(crate) types: BTreeMap<u8, ResType<'a>>,
     pub(crate) libraries: Vec<Library>,
     pub(crate) overlayables: Vec<Overlayable>,
     pub(crate) staged_aliases: Vec<(u32, u32)>,
@@ -109,27 +109,60 @@ pub struct Overlayable {
 /// Every chunk for one type id in a package: the `ResTable_typeSpec` and
 /// one `ResTable_type` per configuration.
 #[derive(Debug, Clone)]
-pub struct ResType {
+pub struct ResType<'a> {
     pub(crate) id: u8,
-    pub(crate) spec: Option<TypeSpec>,
-    pub(crate) chunks: Vec<ResTypeChunk>,
+    pub(crate) spec: Option<TypeSpec<'a>>,
+    pub(crate) chunks: Vec<ResTypeChunk<'a>>,
 }
 
-/// `ResTable_typeSpec`: per-entry configuration-change flags.
+/// `ResTable_typeSpec`: per-entry configuration-change flags, read in place
+/// (`u32` each).
 #[derive(Debug, Clone)]
-pub(crate) struct TypeSpec {
-    pub(crate) flags: Vec<u32>,
+pub(crate) struct TypeSpec<'a> {
+    pub(crate) flags: &'a [u8],
+}
+
+impl TypeSpec<'_> {
+    fn len(&self) -> usize {
+        self.flags.len() / 4
+    }
 }
 
 /// One `ResTable_type` chunk: a configuration and the entries defined in
-/// it, sorted by entry index.
+/// it.
+///
+/// Entries stay in the file's bytes and are decoded on access: a table of
+/// 100,000 entries costs no allocation until someone asks for one. Parsing
+/// has already walked every entry once with the same checks, recording
+/// each problem as an anomaly; an entry that failed them reads as absent.
 #[derive(Debug, Clone)]
-pub struct ResTypeChunk {
+pub struct ResTypeChunk<'a> {
     pub(crate) config: Config,
     pub(crate) flags: u8,
     pub(crate) offset: usize,
     pub(crate) entry_count: u32,
-    pub(crate) entries: Vec<(u16, ResEntry)>,
+    /// The whole chunk.
+    chunk: Chunk<'a>,
+    /// `entriesStart`, relative to the chunk.
+    entries_start: usize,
+    layout: Layout,
+}
+
+/// How a type chunk's entry offsets are laid out.
+#[derive(Debug, Clone)]
+enum Layout {
+    /// One offset per entry index (`u32`, or `u16` × 4 with
+    /// `FLAG_OFFSET16`), `NO_ENTRY` for absent entries.
+    Dense {
+        /// `FLAG_OFFSET16`.
+        offset16: bool,
+    },
+    /// `FLAG_SPARSE` with strictly increasing indices: `(idx, offset / 4)`
+    /// pairs, binary-searchable in place as Android does.
+    Sparse,
+    /// `FLAG_SPARSE` out of order (an anomaly): the readable entries as
+    /// `(idx, offset)`, sorted by index, first of each index kept.
+    Sorted(Vec<(u16, u32)>),
 }
 
 /// One decoded `ResTable_entry` (full or compact) with its value.
@@ -205,12 +238,12 @@ impl<'a> Package<'a> {
     }
 
     /// Types in id order.
-    pub fn types(&self) -> impl Iterator<Item = &ResType> + '_ {
+    pub fn types(&self) -> impl Iterator<Item = &ResType<'a>> + '_ {
         self.types.values()
     }
 
     /// The type with id `type_id` (the `tt` in `0xpptteeee`).
-    pub fn res_type(&self, type_id: u8) -> Option<&ResType> {
+    pub fn res_type(&self, type_id: u8) -> Option<&ResType<'a>> {
         self.types.get(&type_id)
     }
 
@@ -228,7 +261,7 @@ impl<'a> Package<'a> {
     }
 }
 
-impl ResType {
+impl<'a> ResType<'a> {
     /// Type id (the `tt` in `0xpptteeee`).
     pub fn id(&self) -> u8 {
         self.id
@@ -238,7 +271,7 @@ impl ResType {
     /// count of the configurations when the spec is missing).
     pub fn entry_count(&self) -> usize {
         match &self.spec {
-            Some(s) => s.flags.len(),
+            Some(s) => s.len(),
             None => self
                 .chunks
                 .iter()
@@ -250,7 +283,7 @@ impl ResType {
 
     /// Configuration-change flags of entry `idx` from the type spec.
     pub fn spec_flags(&self, idx: u16) -> Option<u32> {
-        self.spec.as_ref()?.flags.get(usize::from(idx)).copied()
+        u32_at(self.spec.as_ref()?.flags, usize::from(idx) * 4).ok()
     }
 
     /// Whether a `ResTable_typeSpec` was found.
@@ -259,12 +292,12 @@ impl ResType {
     }
 
     /// The configurations (`ResTable_type` chunks) in file order.
-    pub fn configs(&self) -> &[ResTypeChunk] {
+    pub fn configs(&self) -> &[ResTypeChunk<'a>] {
         &self.chunks
     }
 }
 
-impl ResTypeChunk {
+impl<'a> ResTypeChunk<'a> {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
@@ -280,18 +313,98 @@ impl ResTypeChunk {
         self.offset
     }
 
-    /// Entries present in this configuration, by entry index.
-    pub fn entries(&self) -> impl Iterator<Item = (u16, &ResEntry)> + '_ {
-        self.entries.iter().map(|(i, e)| (*i, e))
+    /// Entries present in this configuration, in entry-index order,
+    /// decoded from the table's bytes.
+    pub fn entries(&self) -> impl Iterator<Item = (u16, ResEntry)> + '_ {
+        self.slots()
+            .filter_map(|(idx, rel)| Some((idx, self.decode(idx, rel, true)?)))
     }
 
     /// The entry at index `idx`, if defined in this configuration.
-    pub fn entry(&self, idx: u16) -> Option<&ResEntry> {
-        self.entries
-            .binary_search_by_key(&idx, |(i, _)| *i)
-            .ok()
-            .and_then(|p| self.entries.get(p))
-            .map(|(_, e)| e)
+    pub fn entry(&self, idx: u16) -> Option<ResEntry> {
+        let rel = match &self.layout {
+            Layout::Dense { offset16 } => self.dense_offset(usize::from(idx), *offset16)?,
+            Layout::Sparse => {
+                let n = self.entry_count as usize;
+                // Strictly increasing indices: binary search in place.
+                let (mut lo, mut hi) = (0usize, n);
+                let mut found = None;
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    let (i, rel) = self.sparse_pair(mid)?;
+                    match i.cmp(&idx) {
+                        std::cmp::Ordering::Less => lo = mid + 1,
+                        std::cmp::Ordering::Greater => hi = mid,
+                        std::cmp::Ordering::Equal => {
+                            found = Some(rel);
+                            break;
+                        }
+                    }
+                }
+                found?
+            }
+            Layout::Sorted(v) => {
+                let p = v.binary_search_by_key(&idx, |(i, _)| *i).ok()?;
+                v.get(p)?.1
+            }
+        };
+        self.decode(idx, rel, true)
+    }
+
+    /// Every `(index, offset relative to entriesStart)` slot, in index
+    /// order, before the entries are checked.
+    fn slots(&self) -> Box<dyn Iterator<Item = (u16, u32)> + '_> {
+        match &self.layout {
+            Layout::Dense { offset16 } => {
+                let offset16 = *offset16;
+                Box::new((0..self.entry_count as usize).filter_map(move |i| {
+                    Some((u16::try_from(i).ok()?, self.dense_offset(i, offset16)?))
+                }))
+            }
+            Layout::Sparse => {
+                Box::new((0..self.entry_count as usize).filter_map(|i| self.sparse_pair(i)))
+            }
+            Layout::Sorted(v) => Box::new(v.iter().copied()),
+        }
+    }
+
+    /// Offset of dense slot `i`, `None` for `NO_ENTRY` or out of range.
+    fn dense_offset(&self, i: usize, offset16: bool) -> Option<u32> {
+        if i >= self.entry_count as usize {
+            return None;
+        }
+        let at = usize::from(self.chunk.header_size);
+        if offset16 {
+            let off = u16_at(self.chunk.data, at + i * 2).ok()?;
+            (off != 0xffff).then_some(u32::from(off) * 4)
+        } else {
+            let off = u32_at(self.chunk.data, at + i * 4).ok()?;
+            (off != NO_ENTRY).then_some(off)
+        }
+    }
+
+    /// Sparse slot `i`: `(idx, offset)`.
+    fn sparse_pair(&self, i: usize) -> Option<(u16, u32)> {
+        let at = usize::from(self.chunk.header_size) + i * 4;
+        let idx = u16_at(self.chunk.data, at).ok()?;
+        let off = u16_at(self.chunk.data, at + 2).ok()?;
+        Some((idx, u32::from(off) * 4))
+    }
+
+    /// Decodes the entry at `rel`; `None` if it fails the checks parsing
+    /// already reported. `items == false` skips collecting map items.
+    fn decode(&self, idx: u16, rel: u32, items: bool) -> Option<ResEntry> {
+        let type_id = self.chunk.data.get(8).copied().unwrap_or(0);
+        let mut quiet = Sink::default();
+        read_entry(
+            &self.chunk,
+            self.entries_start,
+            rel,
+            type_id,
+            idx,
+            items,
+            &mut quiet,
+        )
     }
 }
 
@@ -447,7 +560,10 @@ pub(crate) fn parse_package<'a>(
     let key_count = pkg.key_strings.len();
     for t in pkg.types.values() {
         for c in &t.chunks {
-            for (idx, e) in &c.entries {
+            for (idx, e) in c
+                .slots()
+                .filter_map(|(idx, rel)| Some((idx, c.decode(idx, rel, false)?)))
+            {
                 if e.key as usize >= key_count {
                     sink.note("arsc-entry-bad-key", Some(c.offset), || {
                         format!(
@@ -491,9 +607,9 @@ pub(crate) fn parse_pool<'a>(
     }
 }
 
-fn parse_type_spec(
-    chunk: &Chunk<'_>,
-    pkg: &mut Package<'_>,
+fn parse_type_spec<'a>(
+    chunk: &Chunk<'a>,
+    pkg: &mut Package<'a>,
     sink: &mut Sink,
 ) -> Result<(), ArscError> {
     chunk.require_header(TYPE_SPEC_HEADER, "ResTable_typeSpec")?;
@@ -525,11 +641,7 @@ fn parse_type_spec(
         });
         return Ok(());
     }
-    let flags: Vec<u32> = body
-        .chunks_exact(4)
-        .take(entry_count as usize)
-        .map(|c| u32_at(c, 0).unwrap_or(0))
-        .collect();
+    let flags = body.get(..entry_count as usize * 4).unwrap_or_default();
     let t = pkg.types.entry(id).or_insert_with(|| ResType {
         id,
         spec: None,
@@ -545,7 +657,11 @@ fn parse_type_spec(
     Ok(())
 }
 
-fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Result<(), ArscError> {
+fn parse_type<'a>(
+    chunk: &Chunk<'a>,
+    pkg: &mut Package<'a>,
+    sink: &mut Sink,
+) -> Result<(), ArscError> {
     chunk.require_header(TYPE_HEADER_MIN, "ResTable_type")?;
     let id = chunk.data.get(8).copied().unwrap_or(0);
     let flags = chunk.data.get(9).copied().unwrap_or(0);
@@ -648,45 +764,44 @@ fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Resu
         return Ok(());
     }
 
-    let offsets = chunk
-        .data
-        .get(header_size..header_size + offsets_len)
-        .unwrap_or_default();
-    let mut entries: Vec<(u16, ResEntry)> = Vec::new();
-    let mut unsorted = false;
-    for (i, raw) in offsets.chunks_exact(index_size).enumerate() {
-        let (idx, rel) = if sparse {
-            let idx = u16_at(raw, 0).unwrap_or(0);
-            let off = u16_at(raw, 2).unwrap_or(0);
-            (idx, u32::from(off) * 4)
-        } else if offset16 {
-            let off = u16_at(raw, 0).unwrap_or(0xffff);
-            if off == 0xffff {
-                continue;
-            }
-            (i as u16, u32::from(off) * 4)
+    // Walk every entry once with the full checks (anomalies go to the
+    // sink); keep nothing but, for out-of-order sparse tables, an index.
+    let mut tc = ResTypeChunk {
+        config,
+        flags,
+        offset: chunk.offset,
+        entry_count,
+        chunk: *chunk,
+        entries_start,
+        layout: if sparse {
+            Layout::Sparse
         } else {
-            let off = u32_at(raw, 0).unwrap_or(NO_ENTRY);
-            if off == NO_ENTRY {
-                continue;
-            }
-            (i as u16, off)
-        };
-        if let Some((last, _)) = entries.last() {
-            if *last >= idx {
-                unsorted = true;
-            }
+            Layout::Dense { offset16 }
+        },
+    };
+    let mut valid: Vec<(u16, u32)> = Vec::new();
+    let mut last_slot: Option<u16> = None;
+    let mut last_valid: Option<u16> = None;
+    let mut unsorted = false;
+    for (idx, rel) in tc.slots() {
+        if last_slot.is_some_and(|last| last >= idx) {
+            unsorted = true;
         }
-        if let Some(e) = read_entry(chunk, entries_start, rel, id, idx, sink) {
-            entries.push((idx, e));
+        last_slot = Some(idx);
+        if read_entry(chunk, entries_start, rel, id, idx, false, sink).is_some() {
+            last_valid = Some(last_valid.map_or(idx, |l| l.max(idx)));
+            if sparse {
+                valid.push((idx, rel));
+            }
         }
     }
     if unsorted {
         sink.note("arsc-sparse-unsorted", Some(chunk.offset), || {
             format!("sparse entries of type {id} are not sorted by index (Android's binary search may miss some)")
         });
-        entries.sort_by_key(|(i, _)| *i);
-        entries.dedup_by_key(|(i, _)| *i);
+        valid.sort_by_key(|(i, _)| *i);
+        valid.dedup_by_key(|(i, _)| *i);
+        tc.layout = Layout::Sorted(valid);
     }
     let t = pkg.types.entry(id).or_insert_with(|| ResType {
         id,
@@ -694,32 +809,29 @@ fn parse_type(chunk: &Chunk<'_>, pkg: &mut Package<'_>, sink: &mut Sink) -> Resu
         chunks: Vec::new(),
     });
     if let Some(spec) = &t.spec {
-        let n = spec.flags.len();
-        if let Some((last, _)) = entries.last() {
-            if usize::from(*last) >= n {
+        let n = spec.len();
+        if let Some(last) = last_valid {
+            if usize::from(last) >= n {
                 sink.note("arsc-entry-beyond-spec", Some(chunk.offset), || {
                     format!("type {id} defines entry {last} but its spec declares {n} entries")
                 });
             }
         }
     }
-    t.chunks.push(ResTypeChunk {
-        config,
-        flags,
-        offset: chunk.offset,
-        entry_count,
-        entries,
-    });
+    t.chunks.push(tc);
     Ok(())
 }
 
 /// `VerifyResTableEntry` + decoding. `rel` is relative to `entriesStart`.
+/// With `with_items == false` a map entry's items are checked but not
+/// collected (its `items` are empty).
 fn read_entry(
     chunk: &Chunk<'_>,
     entries_start: usize,
     rel: u32,
     type_id: u8,
     idx: u16,
+    with_items: bool,
     sink: &mut Sink,
 ) -> Option<ResEntry> {
     let chunk_size = chunk.data.len();
@@ -790,7 +902,7 @@ fn read_entry(
             });
             return None;
         }
-        let mut items = Vec::with_capacity(count as usize);
+        let mut items = Vec::with_capacity(if with_items { count as usize } else { 0 });
         let mut bad_sizes = 0usize;
         for i in 0..count as usize {
             let m = maps_start + i * MAP_SIZE;
@@ -803,7 +915,9 @@ fn read_entry(
                 data_type: chunk.data.get(m + 7).copied().unwrap_or(0),
                 data: rd32(chunk, m + 8),
             };
-            items.push((name, value));
+            if with_items {
+                items.push((name, value));
+            }
         }
         if bad_sizes > 0 {
             sink.note("arsc-value-bad-size", abs(maps_start), || {

@@ -54,7 +54,7 @@ pub enum EntryValue {
 }
 
 /// One configuration's entry for a resource id.
-type Candidate<'t, 'a> = (&'t Package<'a>, &'t ResTypeChunk, &'t ResEntry);
+type Candidate<'t, 'a> = (&'t Package<'a>, &'t ResTypeChunk<'a>, ResEntry);
 
 impl<'a> ResTable<'a> {
     /// Packages holding resources with package byte `pp`: exact id match,
@@ -78,7 +78,7 @@ impl<'a> ResTable<'a> {
             .collect()
     }
 
-    fn types_for(&self, id: u32) -> Vec<(&Package<'a>, &ResType)> {
+    fn types_for(&self, id: u32) -> Vec<(&Package<'a>, &ResType<'a>)> {
         let tt = ((id >> 16) & 0xff) as u8;
         self.packages_for(id >> 24)
             .into_iter()
@@ -137,7 +137,7 @@ impl<'a> ResTable<'a> {
             .into_iter()
             .map(|(_, c, e)| ResolvedEntry {
                 config: c.config,
-                value: self.entry_value(e),
+                value: self.entry_value(&e),
             })
             .collect()
     }
@@ -200,16 +200,13 @@ impl<'a> ResTable<'a> {
             .into_iter()
             .filter(|(_, c, _)| locale_matches(&c.config, req))
             .collect();
-        let fitting: Vec<Candidate<'_, 'a>> = matching
+        // Prefer the configurations that fit the badging device, if any do.
+        let any_fits = matching
             .iter()
-            .copied()
-            .filter(|(_, c, _)| fits_badging_device(&c.config))
-            .collect();
-        let pool = if fitting.is_empty() {
-            matching
-        } else {
-            fitting
-        };
+            .any(|(_, c, _)| fits_badging_device(&c.config));
+        let pool = matching
+            .into_iter()
+            .filter(|(_, c, _)| !any_fits || fits_badging_device(&c.config));
         let mut best: Option<Candidate<'_, 'a>> = None;
         for cand in pool {
             best = match best {
@@ -307,7 +304,7 @@ impl<'a> ResTable<'a> {
                 t.chunks.iter().flat_map(move |c| {
                     let loc = c.config.bcp47();
                     let tname = tname.clone();
-                    c.entries.iter().flat_map(move |(idx, e)| {
+                    c.entries().flat_map(move |(idx, e)| {
                         let key = p
                             .key_name(e.key)
                             .unwrap_or_else(|| format!("entry{idx:#06x}"));

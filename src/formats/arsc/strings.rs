@@ -282,8 +282,10 @@ impl<'a> StringPool<'a> {
         })
     }
 
-    /// Decodes every string once so damaged ones are reported as anomalies
-    /// (one anomaly per kind, with the count and the first index).
+    /// Checks every string once so damaged ones are reported as anomalies
+    /// (one anomaly per kind, with the count and the first index). The
+    /// check locates and validates each string in place; nothing is
+    /// decoded or allocated.
     fn validate_strings(&self, anomalies: &mut Vec<Anomaly>) {
         let mut bad: Option<(u32, u32)> = None; // (first index, count)
         let mut overflow: Option<(u32, u32)> = None;
@@ -292,17 +294,37 @@ impl<'a> StringPool<'a> {
             let (first, n) = slot.unwrap_or((i, 0));
             *slot = Some((first, n + 1));
         };
+        let utf8_pool = self.is_utf8();
         for i in 0..self.string_count {
-            match self.decode(i) {
-                None => bump(&mut bad, i),
-                Some(d) => {
-                    if d.length_overflow {
-                        bump(&mut overflow, i);
+            let Some(off) = self.offset_of(i) else {
+                bump(&mut bad, i);
+                continue;
+            };
+            let (length_overflow, valid) = if utf8_pool {
+                match locate_utf8(self.strings, off) {
+                    None => {
+                        bump(&mut bad, i);
+                        continue;
                     }
-                    if d.lossy {
-                        bump(&mut utf8, i);
-                    }
+                    Some((bytes, overflow)) => (
+                        overflow,
+                        bytes.is_ascii() || std::str::from_utf8(bytes).is_ok(),
+                    ),
                 }
+            } else {
+                match locate_utf16(self.strings, off) {
+                    None => {
+                        bump(&mut bad, i);
+                        continue;
+                    }
+                    Some(body) => (false, utf16_is_valid(body)),
+                }
+            };
+            if length_overflow {
+                bump(&mut overflow, i);
+            }
+            if !valid {
+                bump(&mut utf8, i);
             }
         }
         let mut push = |code, slot: Option<(u32, u32)>, what: &str| {
@@ -413,6 +435,22 @@ fn utf8_length(pool: &[u8], pos: &mut usize) -> Option<usize> {
 }
 
 fn decode_utf8(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
+    let (bytes, length_overflow) = locate_utf8(pool, off)?;
+    let (text, lossy) = match std::str::from_utf8(bytes) {
+        Ok(s) => (Cow::Borrowed(s), false),
+        Err(_) => (String::from_utf8_lossy(bytes), true),
+    };
+    Some(Decoded {
+        text,
+        length_overflow,
+        lossy,
+    })
+}
+
+/// The bytes of the UTF-8 string at `off` (without lengths and terminator)
+/// and whether its length had wrapped; `None` if it is out of bounds or not
+/// NUL-terminated.
+fn locate_utf8(pool: &[u8], off: usize) -> Option<(&[u8], bool)> {
     // ResStringPool::string8At: offset must leave room for the lengths.
     if off >= pool.len().saturating_sub(1) {
         return None;
@@ -437,19 +475,57 @@ fn decode_utf8(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
             return None;
         }
     }
-    let bytes = pool.get(pos..pos + end)?;
-    let (text, lossy) = match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), false),
-        Err(_) => (String::from_utf8_lossy(bytes), true),
-    };
+    Some((pool.get(pos..pos + end)?, end != enc_len))
+}
+
+/// Whether UTF-16LE `body` has no unpaired surrogate.
+fn utf16_is_valid(body: &[u8]) -> bool {
+    let mut units = body.chunks_exact(2).map(|c| {
+        u16::from_le_bytes([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
+    while let Some(u) = units.next() {
+        match u {
+            0xd800..=0xdbff => {
+                if !matches!(units.next(), Some(0xdc00..=0xdfff)) {
+                    return false;
+                }
+            }
+            0xdc00..=0xdfff => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+fn decode_utf16(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
+    let body = locate_utf16(pool, off)?;
+    let mut lossy = false;
+    let text: String = char::decode_utf16(body.chunks_exact(2).map(|c| {
+        u16::from_le_bytes([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    }))
+    .map(|r| {
+        r.unwrap_or_else(|_| {
+            lossy = true;
+            '\u{FFFD}'
+        })
+    })
+    .collect();
     Some(Decoded {
-        text,
-        length_overflow: end != enc_len,
+        text: Cow::Owned(text),
+        length_overflow: false,
         lossy,
     })
 }
 
-fn decode_utf16(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
+/// The UTF-16LE code units of the string at byte offset `off` (without
+/// length and terminator); `None` if out of bounds or not NUL-terminated.
+fn locate_utf16(pool: &[u8], off: usize) -> Option<&[u8]> {
     // Byte offset of the string; Android divides by sizeof(uint16_t).
     let off = off & !1;
     if off >= pool.len().saturating_sub(2) {
@@ -471,25 +547,7 @@ fn decode_utf16(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
     if u16_at(pool, pos + byte_len).ok()? != 0 {
         return None;
     }
-    let mut lossy = false;
-    let text: String = char::decode_utf16(body.chunks_exact(2).map(|c| {
-        u16::from_le_bytes([
-            c.first().copied().unwrap_or(0),
-            c.get(1).copied().unwrap_or(0),
-        ])
-    }))
-    .map(|r| {
-        r.unwrap_or_else(|_| {
-            lossy = true;
-            '\u{FFFD}'
-        })
-    })
-    .collect();
-    Some(Decoded {
-        text: Cow::Owned(text),
-        length_overflow: false,
-        lossy,
-    })
+    Some(body)
 }
 
 /// Builds a string pool chunk (test and fixture helper).
@@ -663,6 +721,29 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn in_place_utf16_check_agrees_with_decoding() {
+        let cases: [&[u16]; 7] = [
+            &[0x41, 0x42],
+            &[0xd83d, 0xde00],
+            &[0xd83d],
+            &[0xde00, 0x41],
+            &[0x41, 0xd83d, 0x41],
+            &[0xd83d, 0xd83d, 0xde00],
+            &[],
+        ];
+        for units in cases {
+            let mut pool: Vec<u8> = (units.len() as u16).to_le_bytes().to_vec();
+            for u in units {
+                pool.extend(u.to_le_bytes());
+            }
+            pool.extend([0, 0]);
+            let body = locate_utf16(&pool, 0).unwrap();
+            let lossy = decode_utf16(&pool, 0).unwrap().lossy;
+            assert_eq!(utf16_is_valid(body), !lossy, "{units:x?}");
+        }
     }
 
     #[test]
