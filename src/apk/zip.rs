@@ -650,7 +650,9 @@ fn name_hash(b: &[u8]) -> u64 {
     }
     let mut x = [0u8; 8];
     let rest = words.remainder();
-    x.get_mut(..rest.len()).map(|d| d.copy_from_slice(rest));
+    if let Some(d) = x.get_mut(..rest.len()) {
+        d.copy_from_slice(rest);
+    }
     h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(K);
     h ^ (h >> 29)
 }

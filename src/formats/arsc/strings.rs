@@ -386,7 +386,7 @@ impl<'a> StringPool<'a> {
     /// String `idx`, or `None` if the index is out of range or the string
     /// is damaged (as Android's `stringAt` returns an error).
     pub fn get(&self, idx: u32) -> Option<Cow<'a, str>> {
-        self.decode(idx).map(|d| d.text)
+        self.decode(idx)
     }
 
     /// Iterates over all strings in index order (`None` for damaged ones).
@@ -399,7 +399,7 @@ impl<'a> StringPool<'a> {
         u32_at(self.string_offsets, at).ok().map(|v| v as usize)
     }
 
-    fn decode(&self, idx: u32) -> Option<Decoded<'a>> {
+    fn decode(&self, idx: u32) -> Option<Cow<'a, str>> {
         if idx >= self.string_count {
             return None;
         }
@@ -410,15 +410,6 @@ impl<'a> StringPool<'a> {
             decode_utf16(self.strings, off)
         }
     }
-}
-
-struct Decoded<'a> {
-    text: Cow<'a, str>,
-    /// The UTF-8 byte length had wrapped and the terminator was found at a
-    /// later 0x8000 boundary.
-    length_overflow: bool,
-    /// Invalid code units were replaced by U+FFFD.
-    lossy: bool,
 }
 
 /// `decodeLength` for UTF-8 pools: one byte, or two if the high bit is set.
@@ -434,21 +425,15 @@ fn utf8_length(pool: &[u8], pos: &mut usize) -> Option<usize> {
     }
 }
 
-fn decode_utf8(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
-    let (bytes, length_overflow) = locate_utf8(pool, off)?;
-    let (text, lossy) = match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), false),
-        Err(_) => (String::from_utf8_lossy(bytes), true),
-    };
-    Some(Decoded {
-        text,
-        length_overflow,
-        lossy,
-    })
+/// The UTF-8 string at `off`, invalid sequences replaced by U+FFFD.
+fn decode_utf8(pool: &[u8], off: usize) -> Option<Cow<'_, str>> {
+    let (bytes, _) = locate_utf8(pool, off)?;
+    Some(String::from_utf8_lossy(bytes))
 }
 
 /// The bytes of the UTF-8 string at `off` (without lengths and terminator)
-/// and whether its length had wrapped; `None` if it is out of bounds or not
+/// and whether its length had wrapped (the terminator was found at a later
+/// 0x8000 boundary); `None` if it is out of bounds or not
 /// NUL-terminated.
 fn locate_utf8(pool: &[u8], off: usize) -> Option<(&[u8], bool)> {
     // ResStringPool::string8At: offset must leave room for the lengths.
@@ -480,47 +465,34 @@ fn locate_utf8(pool: &[u8], off: usize) -> Option<(&[u8], bool)> {
 
 /// Whether UTF-16LE `body` has no unpaired surrogate.
 fn utf16_is_valid(body: &[u8]) -> bool {
-    let mut units = body.chunks_exact(2).map(|c| {
-        u16::from_le_bytes([
+    let mut want_low = false;
+    for c in body.chunks_exact(2) {
+        let u = u16::from_le_bytes([
             c.first().copied().unwrap_or(0),
             c.get(1).copied().unwrap_or(0),
-        ])
-    });
-    while let Some(u) = units.next() {
-        match u {
-            0xd800..=0xdbff => {
-                if !matches!(units.next(), Some(0xdc00..=0xdfff)) {
-                    return false;
-                }
-            }
-            0xdc00..=0xdfff => return false,
-            _ => {}
+        ]);
+        // A low surrogate must follow a high one, and only a high one.
+        if want_low != (0xdc00..=0xdfff).contains(&u) {
+            return false;
         }
+        want_low = (0xd800..=0xdbff).contains(&u);
     }
-    true
+    !want_low
 }
 
-fn decode_utf16(pool: &[u8], off: usize) -> Option<Decoded<'_>> {
+/// The UTF-16 string at byte offset `off`, unpaired surrogates replaced
+/// by U+FFFD.
+fn decode_utf16(pool: &[u8], off: usize) -> Option<Cow<'_, str>> {
     let body = locate_utf16(pool, off)?;
-    let mut lossy = false;
     let text: String = char::decode_utf16(body.chunks_exact(2).map(|c| {
         u16::from_le_bytes([
             c.first().copied().unwrap_or(0),
             c.get(1).copied().unwrap_or(0),
         ])
     }))
-    .map(|r| {
-        r.unwrap_or_else(|_| {
-            lossy = true;
-            '\u{FFFD}'
-        })
-    })
+    .map(|r| r.unwrap_or('\u{FFFD}'))
     .collect();
-    Some(Decoded {
-        text: Cow::Owned(text),
-        length_overflow: false,
-        lossy,
-    })
+    Some(Cow::Owned(text))
 }
 
 /// The UTF-16LE code units of the string at byte offset `off` (without
@@ -741,7 +713,7 @@ mod tests {
             }
             pool.extend([0, 0]);
             let body = locate_utf16(&pool, 0).unwrap();
-            let lossy = decode_utf16(&pool, 0).unwrap().lossy;
+            let lossy = decode_utf16(&pool, 0).unwrap().contains('\u{FFFD}');
             assert_eq!(utf16_is_valid(body), !lossy, "{units:x?}");
         }
     }
