@@ -759,10 +759,7 @@ fn scan_apk<'a>(
                     continue;
                 }
                 for chunk in ty.configs() {
-                    let n = chunk
-                        .entries()
-                        .filter(|(_, e)| matches!(e.data, arsc::EntryData::Simple(v) if v.data_type == crate::formats::resvalue::types::STRING))
-                        .count();
+                    let n = chunk.string_value_count();
                     string_count += n;
                     let locale = chunk.config().bcp47();
                     if n > 0 && !locale.is_empty() {
@@ -772,7 +769,10 @@ fn scan_apk<'a>(
             }
         }
         ResourceFacts {
-            packages: t.packages().map(|p| format!("{} ({:#04x})", p.name, p.id)).collect(),
+            packages: t
+                .packages()
+                .map(|p| format!("{} ({:#04x})", p.name, p.id))
+                .collect(),
             locales,
             string_count,
         }

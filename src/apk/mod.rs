@@ -271,10 +271,11 @@ fn open_backing(
 ) -> Result<Container, OpenError> {
     let bytes = backing.bytes();
     let size = bytes.len() as u64;
-    let parsed = Archive::parse(bytes)?;
-    let archive = &parsed.value;
-    check_entry_count(archive, limits)?;
-    let has = |n: &str| archive.find(n).is_some();
+    // The directory alone tells an APK from a bundle; an APK's entries are
+    // read (and its local headers checked) when it is scanned.
+    let directory = Archive::parse_directory(bytes)?;
+    check_entry_count(&directory.value, limits)?;
+    let has = |n: &str| directory.value.find(n).is_some();
 
     if has("BundleConfig.pb") || has("base/manifest/AndroidManifest.xml") {
         return Err(OpenError::AppBundle);
@@ -295,6 +296,8 @@ fn open_backing(
         });
     }
 
+    let parsed = Archive::parse(bytes)?;
+    let archive = &parsed.value;
     let mut apk_entries: Vec<&zip::Entry> = archive
         .entries()
         .iter()

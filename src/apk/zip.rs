@@ -200,6 +200,42 @@ impl<'a> Archive<'a> {
     /// Parses the end record and central directory of `data`, and checks
     /// each local header against it.
     pub fn parse(data: &'a [u8]) -> Result<Parsed<Archive<'a>>, ZipError> {
+        let (mut archive, mut anomalies, duplicates) = Archive::directory(data)?;
+        // Local headers: find data offsets and cross-check.
+        for e in &mut archive.entries {
+            check_local_header(data, e, archive.cd_offset, &mut anomalies);
+        }
+        check_layout(
+            data.len() as u64,
+            &archive.entries,
+            archive.cd_offset,
+            data,
+            &mut anomalies,
+        );
+        anomalies.extend(duplicates);
+        Ok(Parsed {
+            value: archive,
+            anomalies,
+        })
+    }
+
+    /// Parses the end record and central directory only: names, sizes and
+    /// the name index, enough to tell what the archive holds. Local headers
+    /// are not read, so no entry can be read from the result (each reads as
+    /// [`ZipError::BadLocalHeader`]); use [`Archive::parse`] for that.
+    pub fn parse_directory(data: &'a [u8]) -> Result<Parsed<Archive<'a>>, ZipError> {
+        let (archive, mut anomalies, duplicates) = Archive::directory(data)?;
+        anomalies.extend(duplicates);
+        Ok(Parsed {
+            value: archive,
+            anomalies,
+        })
+    }
+
+    /// The directory, its anomalies, and the duplicate-name anomalies
+    /// (reported last).
+    #[allow(clippy::type_complexity)]
+    fn directory(data: &'a [u8]) -> Result<(Archive<'a>, Vec<Anomaly>, Vec<Anomaly>), ZipError> {
         let mut anomalies = Vec::new();
         if data.is_empty() {
             return Err(ZipError::Empty);
@@ -347,7 +383,10 @@ impl<'a> Archive<'a> {
                     take(&mut local_header_offset);
                 }
             }
-            let name = String::from_utf8_lossy(name_bytes);
+            let name = match std::str::from_utf8(name_bytes) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(name_bytes),
+            };
             if name_bytes.contains(&0) {
                 anomalies.push(Anomaly::new(
                     "zip-nul-in-name",
@@ -356,7 +395,8 @@ impl<'a> Archive<'a> {
                 ));
             }
             if name.starts_with('/')
-                || (name.contains("..") && name.split(['/', '\\']).any(|c| c == ".."))
+                || (name_bytes.windows(2).any(|w| w == b"..")
+                    && name.split(['/', '\\']).any(|c| c == ".."))
             {
                 anomalies.push(Anomaly::new(
                     "zip-path-traversal-name",
@@ -412,16 +452,10 @@ impl<'a> Archive<'a> {
             ));
         }
 
-        // Local headers: find data offsets and cross-check.
-        for e in &mut entries {
-            check_local_header(data, e, cd_offset, &mut anomalies);
-        }
-
-        check_layout(data.len() as u64, &entries, cd_offset, data, &mut anomalies);
-
         // Entry counts are bounded by the central directory size / 46, so
         // they fit in u32 for any file under 197 GB.
         let mut index = vec![u32::MAX; (entries.len() * 2).next_power_of_two().max(8)];
+        let mut duplicates = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
             match index_slot(&index, &entries, &e.name) {
@@ -430,7 +464,7 @@ impl<'a> Archive<'a> {
                         *slot = i;
                     }
                 }
-                Slot::Found(_) => anomalies.push(Anomaly::new(
+                Slot::Found(_) => duplicates.push(Anomaly::new(
                     "zip-duplicate-entry",
                     Some(e.local_header_offset),
                     format!(
@@ -441,8 +475,8 @@ impl<'a> Archive<'a> {
             }
         }
 
-        Ok(Parsed {
-            value: Archive {
+        Ok((
+            Archive {
                 data,
                 entries,
                 index,
@@ -452,7 +486,8 @@ impl<'a> Archive<'a> {
                 zip64,
             },
             anomalies,
-        })
+            duplicates,
+        ))
     }
 
     /// All entries, in central-directory order.
@@ -837,7 +872,12 @@ fn check_layout(
                 .map(|end| (e.local_header_offset, end, &*e.name))
         })
         .collect();
-    spans.sort_unstable();
+    // Central directories are nearly always in data order: check before
+    // sorting (ties on the start offset are broken by end and name, so the
+    // first overlap reported does not depend on the directory's order).
+    if !spans.is_sorted() {
+        spans.sort_unstable();
+    }
     let mut overlaps = 0usize;
     let mut first_overlap = None;
     let mut max_end = 0u64;

@@ -163,6 +163,18 @@ impl<'a> Reader<'a> {
 /// surrogates with U+FFFD (Android's `String16` → UTF-8 conversion does the
 /// same for display purposes).
 pub fn utf16le_lossy(bytes: &[u8]) -> String {
+    // Most strings in manifests and resource tables are ASCII: copy the
+    // low bytes without decoding characters one by one.
+    let ascii: Option<Vec<u8>> = bytes
+        .chunks_exact(2)
+        .map(|c| match c {
+            [b, 0] if b.is_ascii() => Some(*b),
+            _ => None,
+        })
+        .collect();
+    if let Some(a) = ascii.and_then(|a| String::from_utf8(a).ok()) {
+        return a;
+    }
     let units = bytes.chunks_exact(2).map(|c| {
         u16::from_le_bytes([
             c.first().copied().unwrap_or(0),

@@ -146,6 +146,11 @@ pub struct ResTypeChunk<'a> {
     /// `entriesStart`, relative to the chunk.
     entries_start: usize,
     layout: Layout,
+    /// Largest key index among the readable entries (checked against the
+    /// key pool once the package is read).
+    max_key: Option<u32>,
+    /// Readable simple entries whose value is a `TYPE_STRING`.
+    string_values: u32,
 }
 
 /// How a type chunk's entry offsets are laid out.
@@ -311,6 +316,13 @@ impl<'a> ResTypeChunk<'a> {
     /// Absolute offset of the chunk.
     pub fn offset(&self) -> usize {
         self.offset
+    }
+
+    /// Number of readable entries holding a plain string value
+    /// (`TYPE_STRING`), counted while parsing (the same as counting
+    /// [`Self::entries`] with such a value, without decoding them again).
+    pub fn string_value_count(&self) -> usize {
+        self.string_values as usize
     }
 
     /// Entries present in this configuration, in entry-index order,
@@ -559,7 +571,12 @@ pub(crate) fn parse_package<'a>(
     // Entry keys are checked once the key pool is known.
     let key_count = pkg.key_strings.len();
     for t in pkg.types.values() {
-        for c in &t.chunks {
+        // Only a chunk with a key beyond the pool needs a second walk.
+        for c in t
+            .chunks
+            .iter()
+            .filter(|c| c.max_key.is_some_and(|k| k as usize >= key_count))
+        {
             for (idx, e) in c
                 .slots()
                 .filter_map(|(idx, rel)| Some((idx, c.decode(idx, rel, false)?)))
@@ -778,23 +795,34 @@ fn parse_type<'a>(
         } else {
             Layout::Dense { offset16 }
         },
+        max_key: None,
+        string_values: 0,
     };
     let mut valid: Vec<(u16, u32)> = Vec::new();
     let mut last_slot: Option<u16> = None;
     let mut last_valid: Option<u16> = None;
+    let mut max_key = None;
+    let mut string_values = 0u32;
     let mut unsorted = false;
     for (idx, rel) in tc.slots() {
         if last_slot.is_some_and(|last| last >= idx) {
             unsorted = true;
         }
         last_slot = Some(idx);
-        if read_entry(chunk, entries_start, rel, id, idx, false, sink).is_some() {
+        if let Some(e) = read_entry(chunk, entries_start, rel, id, idx, false, sink) {
+            max_key = Some(max_key.map_or(e.key, |k: u32| k.max(e.key)));
+            if matches!(e.data, EntryData::Simple(v) if v.data_type == crate::formats::resvalue::types::STRING)
+            {
+                string_values += 1;
+            }
             last_valid = Some(last_valid.map_or(idx, |l| l.max(idx)));
             if sparse {
                 valid.push((idx, rel));
             }
         }
     }
+    tc.max_key = max_key;
+    tc.string_values = string_values;
     if unsorted {
         sink.note("arsc-sparse-unsorted", Some(chunk.offset), || {
             format!("sparse entries of type {id} are not sorted by index (Android's binary search may miss some)")
@@ -802,6 +830,13 @@ fn parse_type<'a>(
         valid.sort_by_key(|(i, _)| *i);
         valid.dedup_by_key(|(i, _)| *i);
         tc.layout = Layout::Sorted(valid);
+        // Duplicate indices were dropped: count what remains.
+        tc.string_values = tc
+            .entries()
+            .filter(|(_, e)| {
+                matches!(e.data, EntryData::Simple(v) if v.data_type == crate::formats::resvalue::types::STRING)
+            })
+            .count() as u32;
     }
     let t = pkg.types.entry(id).or_insert_with(|| ResType {
         id,

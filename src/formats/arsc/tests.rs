@@ -461,6 +461,16 @@ fn unsorted_sparse_entries_are_sorted_with_anomaly() {
     let data = table(&["A", "B"], &[pkg]);
     let p = parse(&data).unwrap();
     assert!(codes(&p).contains(&"arsc-sparse-unsorted"));
+    let chunk = &p
+        .value
+        .packages()
+        .next()
+        .unwrap()
+        .res_type(1)
+        .unwrap()
+        .configs()[0];
+    assert_eq!(chunk.entries().count(), 2);
+    assert_eq!(chunk.string_value_count(), 2);
     assert_eq!(
         p.value.resolve_string(0x7f01_0004, None).as_deref(),
         Some("B")
@@ -1426,7 +1436,17 @@ fn no_panic_on_truncation_and_byte_flips() {
                     for c in ty.configs() {
                         let _ = c.config().to_string();
                         let _ = c.config().bcp47();
-                        for (idx, _) in c.entries() {
+                        // The count kept while parsing and the lazy
+                        // decoding agree, and so do lookup and iteration.
+                        let strings = c
+                            .entries()
+                            .filter(|(_, e)| {
+                                matches!(e.data, EntryData::Simple(v) if v.data_type == crate::formats::resvalue::types::STRING)
+                            })
+                            .count();
+                        assert_eq!(c.string_value_count(), strings);
+                        for (idx, e) in c.entries() {
+                            assert_eq!(c.entry(idx).as_ref(), Some(&e));
                             ids.insert(
                                 (pk.id() << 24) | (u32::from(ty.id()) << 16) | u32::from(idx),
                             );
