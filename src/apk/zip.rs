@@ -395,7 +395,8 @@ impl<'a> Archive<'a> {
                 ));
             }
             if name.starts_with('/')
-                || (name_bytes.windows(2).any(|w| w == b"..")
+                || (memchr::memchr_iter(b'.', name_bytes)
+                    .any(|i| name_bytes.get(i + 1) == Some(&b'.'))
                     && name.split(['/', '\\']).any(|c| c == ".."))
             {
                 anomalies.push(Anomaly::new(
