@@ -21,8 +21,11 @@ for t in "${TARGETS[@]}"; do
   echo "== $t: ${SECS}s"
   # -rss_limit_mb: a parser must stay far below this on any input;
   # -malloc_limit_mb: no single allocation may exceed 256 MB for a 1 MB input.
+  # The whole-pipeline target keeps hundreds of whole-APK inputs in memory.
+  rss=1024
+  [ "$t" = scan ] && rss=2560
   log=$(mktemp)
-  if ! cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=1024 -malloc_limit_mb=256 -max_len=1048576 \
+  if ! cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb="$rss" -malloc_limit_mb=256 -max_len=1048576 \
     -print_final_stats=1 >"$log" 2>&1; then
     failed+=("$t")
   fi
