@@ -610,7 +610,7 @@ fn scan_apk<'a>(
     for a in parsed.anomalies {
         anomalies.push(LocatedAnomaly::new(&name, "zip", a));
     }
-    let archive = parsed.value;
+    let archive = parsed.value.with_page_release(blob);
 
     // Manifest: required.
     let me = archive.find("AndroidManifest.xml").ok_or_else(|| {

@@ -134,6 +134,29 @@ impl Backing {
             Backing::Owned(v) => v,
         }
     }
+
+    /// `MADV_DONTNEED` on the pages under `sub`, if `sub` lies in this
+    /// mapping.
+    fn release(&self, sub: &[u8]) {
+        let Backing::Mapped(m) = self else { return };
+        let Some(offset) = (sub.as_ptr() as usize).checked_sub(m.as_ptr() as usize) else {
+            return;
+        };
+        if sub.is_empty() || offset.saturating_add(sub.len()) > m.len() {
+            return;
+        }
+        // SAFETY: `Mmap::map` maps the file shared and read-only, and
+        // nothing writes through it. `MADV_DONTNEED` on such a mapping only
+        // drops this process's page-table entries: the file's contents stay
+        // in the page cache and the next read of these bytes (including
+        // through borrows still alive) faults the same contents back in.
+        // memmap2 rounds the range out to whole pages, which is equally
+        // harmless for the neighbouring bytes. The advice is only a hint;
+        // its failure changes nothing.
+        let _ = unsafe {
+            m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, sub.len())
+        };
+    }
 }
 
 fn map_file(path: &Path) -> std::io::Result<Backing> {
@@ -164,6 +187,15 @@ enum BlobData {
     Whole(Arc<Backing>),
     Range(Arc<Backing>, usize, usize),
     Owned(Arc<Vec<u8>>),
+}
+
+impl zip::PageRelease for ApkBlob {
+    fn release(&self, bytes: &[u8]) {
+        match &self.data {
+            BlobData::Whole(b) | BlobData::Range(b, _, _) => b.release(bytes),
+            BlobData::Owned(_) => {}
+        }
+    }
 }
 
 impl ApkBlob {
@@ -436,6 +468,36 @@ fn open_dir(path: &Path, limits: &Limits) -> Result<Container, OpenError> {
 mod tests {
     use super::*;
     use crate::apk::zip::tests::build_zip;
+
+    #[test]
+    fn released_pages_read_back_the_same() {
+        let big: Vec<u8> = (0..300_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let zip = build_zip(&[
+            ("AndroidManifest.xml", b"x", false),
+            ("classes.dex", &big, false),
+            ("lib/a.so", &big, true),
+        ]);
+        let c = open(&tmp("release.apk", &zip), &Limits::default()).unwrap();
+        let blob = &c.apks[0];
+        let ar = zip::Archive::parse(blob.bytes())
+            .unwrap()
+            .value
+            .with_page_release(blob);
+        for name in ["classes.dex", "lib/a.so"] {
+            let e = ar.find(name).unwrap();
+            let before = ar.read(e, 1 << 30).unwrap().into_owned();
+            ar.release(e);
+            assert_eq!(ar.read(e, 1 << 30).unwrap(), before, "{name}");
+            assert_eq!(before, big);
+        }
+        // Bytes that are not this blob's mapping are left alone.
+        zip::PageRelease::release(blob, &big);
+        zip::PageRelease::release(blob, &[]);
+        assert_eq!(
+            ar.read(ar.find("classes.dex").unwrap(), 1 << 30).unwrap(),
+            big
+        );
+    }
 
     fn tmp(name: &str, data: &[u8]) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("humiao-apk-test-{}", std::process::id()));

@@ -177,10 +177,23 @@ pub struct Entry<'a> {
     pub record_end: Option<u64>,
 }
 
+/// The owner of memory-mapped bytes, which can tell the kernel that some of
+/// them will not be read again soon (so their pages stop counting in the
+/// process's resident memory; they stay in the page cache and are mapped
+/// again if read).
+pub trait PageRelease: Sync + std::fmt::Debug {
+    /// Advises that `bytes`, borrowed from this owner, will not be read
+    /// again soon. A no-op for bytes that are not memory-mapped.
+    fn release(&self, bytes: &[u8]);
+}
+
 /// A parsed archive borrowing the file's bytes.
 #[derive(Debug)]
 pub struct Archive<'a> {
     data: &'a [u8],
+    /// Who to tell when an entry's bytes are done with (see
+    /// [`Archive::release`]).
+    pages: Option<&'a dyn PageRelease>,
     entries: Vec<Entry<'a>>,
     /// Open-addressing hash table of entry positions by name (first entry
     /// of each name only; `u32::MAX` is an empty slot; the length is a
@@ -479,6 +492,7 @@ impl<'a> Archive<'a> {
         Ok((
             Archive {
                 data,
+                pages: None,
                 entries,
                 index,
                 eocd_offset: eocd as u64,
@@ -489,6 +503,37 @@ impl<'a> Archive<'a> {
             anomalies,
             duplicates,
         ))
+    }
+
+    /// Lets [`Archive::release`] hand pages back to `owner`, the owner of
+    /// the bytes this archive was parsed from.
+    pub fn with_page_release(mut self, owner: &'a dyn PageRelease) -> Self {
+        self.pages = Some(owner);
+        self
+    }
+
+    /// Says that entry `e` (local header, data and descriptor) will not be
+    /// read again soon: its memory-mapped pages stop counting in this
+    /// process's resident memory. Reading it later still works. Called after
+    /// each DEX file or native library, so a scan of a 100 MB APK does not
+    /// keep every page it has inflated from resident. A no-op without
+    /// [`Archive::with_page_release`].
+    pub fn release(&self, e: &Entry<'_>) {
+        let Some(owner) = self.pages else { return };
+        let start = e.local_header_offset;
+        let end = e.record_end.unwrap_or_else(|| {
+            e.data_offset
+                .unwrap_or(start)
+                .saturating_add(e.compressed_size)
+        });
+        if let (Ok(s), Ok(n)) = (
+            usize::try_from(start),
+            usize::try_from(end.saturating_sub(start)),
+        ) {
+            if let Ok(bytes) = slice(self.data, s, n) {
+                owner.release(bytes);
+            }
+        }
     }
 
     /// All entries, in central-directory order.

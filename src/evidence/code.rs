@@ -523,6 +523,13 @@ fn walk(
 
 /// Reads one job's bytes and walks the DEX inside.
 fn run_job(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
+    let out = read_and_walk(job, ctx);
+    // Done with this entry: its mapped pages need not stay resident.
+    job.archive.release(job.entry);
+    out
+}
+
+fn read_and_walk(job: &DexJob<'_>, ctx: &WalkCtx<'_>) -> Vec<DexResult> {
     let fail = |path: String, location, msg: String| {
         let mut file = DexFile::new(job.apk, path, location);
         file.error = Some(msg);

@@ -185,6 +185,9 @@ pub fn collect(
                 }
                 Err(err) => lib.error = Some(err.to_string()),
             }
+            drop(data);
+            // Done with this library: its mapped pages need not stay resident.
+            ar.release(e);
             (lib, found)
         })
         .collect();
