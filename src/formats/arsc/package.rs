@@ -798,7 +798,6 @@ fn parse_type<'a>(
         max_key: None,
         string_values: 0,
     };
-    let mut valid: Vec<(u16, u32)> = Vec::new();
     let mut last_slot: Option<u16> = None;
     let mut last_valid: Option<u16> = None;
     let mut max_key = None;
@@ -816,9 +815,6 @@ fn parse_type<'a>(
                 string_values += 1;
             }
             last_valid = Some(last_valid.map_or(idx, |l| l.max(idx)));
-            if sparse {
-                valid.push((idx, rel));
-            }
         }
     }
     tc.max_key = max_key;
@@ -827,6 +823,12 @@ fn parse_type<'a>(
         sink.note("arsc-sparse-unsorted", Some(chunk.offset), || {
             format!("sparse entries of type {id} are not sorted by index (Android's binary search may miss some)")
         });
+        // The rare out-of-order table gets an index of its readable
+        // entries (a second, quiet walk).
+        let mut valid: Vec<(u16, u32)> = tc
+            .slots()
+            .filter(|&(idx, rel)| tc.decode(idx, rel, false).is_some())
+            .collect();
         valid.sort_by_key(|(i, _)| *i);
         valid.dedup_by_key(|(i, _)| *i);
         tc.layout = Layout::Sorted(valid);
