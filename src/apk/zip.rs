@@ -31,6 +31,8 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::io::Read;
 
 use serde::Serialize;
@@ -199,6 +201,8 @@ pub struct Archive<'a> {
     /// of each name only; `u32::MAX` is an empty slot; the length is a
     /// power of two at least twice the entry count).
     index: Vec<u32>,
+    /// The index's hash function.
+    hasher: RandomState,
     /// Offset of the end-of-central-directory record.
     pub eocd_offset: u64,
     /// Offset of the central directory.
@@ -470,9 +474,10 @@ impl<'a> Archive<'a> {
         // they fit in u32 for any file under 197 GB.
         let mut index = vec![u32::MAX; (entries.len() * 2).next_power_of_two().max(8)];
         let mut duplicates = Vec::new();
+        let hasher = RandomState::new();
         for (i, e) in entries.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
-            match index_slot(&index, &entries, &e.name) {
+            match index_slot(&index, &hasher, &entries, &e.name) {
                 Slot::Empty(s) => {
                     if let Some(slot) = index.get_mut(s) {
                         *slot = i;
@@ -495,6 +500,7 @@ impl<'a> Archive<'a> {
                 pages: None,
                 entries,
                 index,
+                hasher,
                 eocd_offset: eocd as u64,
                 cd_offset,
                 cd_size,
@@ -543,7 +549,7 @@ impl<'a> Archive<'a> {
 
     /// The first entry with this exact name.
     pub fn find(&self, name: &str) -> Option<&Entry<'a>> {
-        match index_slot(&self.index, &self.entries, name) {
+        match index_slot(&self.index, &self.hasher, &self.entries, name) {
             Slot::Found(i) => self.entries.get(i),
             Slot::Empty(_) => None,
         }
@@ -699,9 +705,12 @@ enum Slot {
 
 /// Linear probing in `index` (a power-of-two table, never full: it has at
 /// least twice as many slots as entries).
-fn index_slot(index: &[u32], entries: &[Entry<'_>], name: &str) -> Slot {
+fn index_slot(index: &[u32], hasher: &RandomState, entries: &[Entry<'_>], name: &str) -> Slot {
     let mask = index.len().wrapping_sub(1);
-    let mut s = name_hash(name.as_bytes()) as usize & mask;
+    // Names come from the file: a keyed hash (SipHash with a per-process
+    // random key), so no crafted set of names can collide on purpose and
+    // turn the probing quadratic.
+    let mut s = hasher.hash_one(name) as usize & mask;
     for _ in 0..index.len() {
         match index.get(s) {
             Some(&u32::MAX) | None => return Slot::Empty(s),
@@ -714,28 +723,6 @@ fn index_slot(index: &[u32], entries: &[Entry<'_>], name: &str) -> Slot {
         s = (s + 1) & mask;
     }
     Slot::Empty(usize::MAX)
-}
-
-/// A fast non-cryptographic hash of an entry name (FxHash's mixing over
-/// 8-byte words). Names come from the file, but a crafted set of colliding
-/// names costs at most quadratic probing within the entry cap
-/// (`Limits::max_entries`), the same bound a sorted index would give.
-fn name_hash(b: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = b.len() as u64;
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(w);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(K);
-    }
-    let mut x = [0u8; 8];
-    let rest = words.remainder();
-    if let Some(d) = x.get_mut(..rest.len()) {
-        d.copy_from_slice(rest);
-    }
-    h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(K);
-    h ^ (h >> 29)
 }
 
 fn find_eocd(data: &[u8]) -> Option<usize> {
@@ -1132,6 +1119,39 @@ pub(crate) mod tests {
             &*p.value.read(p.value.find("a").unwrap(), 10).unwrap(),
             b"1"
         );
+    }
+
+    #[test]
+    fn name_index_finds_every_entry_and_each_first_duplicate() {
+        let names: Vec<String> = (0..3000).map(|i| format!("res/raw/f{i}.bin")).collect();
+        let mut entries: Vec<(&str, &[u8], bool)> = names
+            .iter()
+            .map(|n| (n.as_str(), &b"x"[..], false))
+            .collect();
+        entries.push(("res/raw/f7.bin", b"second", false));
+        entries.push(("res/raw/f7.bin", b"third", false));
+        let z = build_zip(&entries);
+        let p = Archive::parse(&z).unwrap();
+        let ar = &p.value;
+        for n in &names {
+            assert_eq!(&*ar.find(n).unwrap().name, n.as_str());
+        }
+        assert!(ar.find("res/raw/f3000.bin").is_none());
+        assert_eq!(
+            &*ar.read(ar.find("res/raw/f7.bin").unwrap(), 10).unwrap(),
+            b"x"
+        );
+        let dups: Vec<_> = p
+            .anomalies
+            .iter()
+            .filter(|a| a.code == "zip-duplicate-entry")
+            .collect();
+        assert_eq!(dups.len(), 2);
+        assert!(dups[0].offset < dups[1].offset, "in directory order");
+        // The directory-only parse indexes the same names.
+        let d = Archive::parse_directory(&z).unwrap();
+        assert!(d.value.find("res/raw/f2999.bin").is_some());
+        assert_eq!(codes(&d.anomalies), vec!["zip-duplicate-entry"; 2]);
     }
 
     #[test]
