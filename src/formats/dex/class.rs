@@ -88,7 +88,6 @@ pub struct ClassData<'a> {
     data: &'a [u8],
     fields_pos: usize,
     methods_pos: usize,
-    end: usize,
 }
 
 impl<'a> ClassData<'a> {
@@ -282,22 +281,37 @@ impl Iterator for EncodedMethods<'_> {
 /// Decodes and validates the `class_data_item` at `off`.
 ///
 /// See: <https://source.android.com/docs/core/runtime/dex-format#class-data-item>
-fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
+/// Decodes the `class_data_item` at `off`. Also returns how many bytes the
+/// decoding read, error or not, so that the walk's budget counts the work
+/// spent on items that turn out damaged (a damaged item shared by many
+/// classes costs as much to reject as a good one to read).
+fn class_data(data: &[u8], off: u32) -> (Result<ClassData<'_>, DexError>, u64) {
+    if off as usize >= data.len() {
+        let e = DexError::BadOffset {
+            structure: "class_data_item",
+            offset: off,
+            len: data.len(),
+        };
+        return (Err(e), 0);
+    }
+    let mut r = Reader::at(data, off as usize);
+    let result = decode_class_data(data, off, &mut r);
+    let read = (r.pos() as u64).saturating_sub(u64::from(off));
+    (result, read)
+}
+
+fn decode_class_data<'a>(
+    data: &'a [u8],
+    off: u32,
+    r: &mut Reader<'a>,
+) -> Result<ClassData<'a>, DexError> {
     let bad = |reason| DexError::BadClassData {
         offset: off,
         reason,
     };
-    if off as usize >= data.len() {
-        return Err(DexError::BadOffset {
-            structure: "class_data_item",
-            offset: off,
-            len: data.len(),
-        });
-    }
-    let mut r = Reader::at(data, off as usize);
     let mut head = [0u32; 4];
     for h in &mut head {
-        *h = uleb(&mut r).map_err(|_| bad("its sizes run past the end"))?;
+        *h = uleb(r).map_err(|_| bad("its sizes run past the end"))?;
     }
     let [sf, inf, dm, vm] = head;
     // An encoded_field takes at least 2 bytes, an encoded_method 3.
@@ -311,8 +325,8 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     for n in [sf, inf] {
         let mut idx = 0u32;
         for _ in 0..n {
-            let diff = uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
-            uleb(&mut r).map_err(|_| bad("an encoded_field runs past the end"))?;
+            let diff = uleb(r).map_err(|_| bad("an encoded_field runs past the end"))?;
+            uleb(r).map_err(|_| bad("an encoded_field runs past the end"))?;
             idx = idx
                 .checked_add(diff)
                 .ok_or(bad("a field index overflows 32 bits"))?;
@@ -322,9 +336,9 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
     for n in [dm, vm] {
         let mut idx = 0u32;
         for _ in 0..n {
-            let diff = uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
-            uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
-            uleb(&mut r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            let diff = uleb(r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            uleb(r).map_err(|_| bad("an encoded_method runs past the end"))?;
+            uleb(r).map_err(|_| bad("an encoded_method runs past the end"))?;
             idx = idx
                 .checked_add(diff)
                 .ok_or(bad("a method index overflows 32 bits"))?;
@@ -339,7 +353,6 @@ fn class_data(data: &[u8], off: u32) -> Result<ClassData<'_>, DexError> {
         data,
         fields_pos,
         methods_pos,
-        end: r.pos(),
     })
 }
 
@@ -385,22 +398,21 @@ impl<'a> Iterator for Classes<'_, 'a> {
         }
         let index = self.next;
         self.next += 1;
-        let class = read_class(self.dex, index);
-        if let Ok(ClassDef {
-            class_data: Some(cd),
-            ..
-        }) = &class
-        {
-            let used = (cd.end as u64).saturating_sub(u64::from(cd.offset));
-            match self.budget.checked_sub(used) {
-                Some(left) => self.budget = left,
-                None => {
-                    self.next = self.count;
-                    return Some(Err(DexError::BadClassData {
-                        offset: cd.offset,
-                        reason: "class data decoded so far exceeds four times the file size (shared class_data_item); the remaining classes are skipped",
-                    }));
-                }
+        let (class, used) = read_class(self.dex, index);
+        // Every byte decoded counts, whether the item was good or damaged.
+        match self.budget.checked_sub(used) {
+            Some(left) => self.budget = left,
+            None => {
+                self.next = self.count;
+                let offset = match &class {
+                    Ok(c) => c.class_data_off,
+                    Err(DexError::BadClassData { offset, .. }) => *offset,
+                    Err(_) => 0,
+                };
+                return Some(Err(DexError::BadClassData {
+                    offset,
+                    reason: "class data decoded so far exceeds four times the file size (shared class_data_item); the remaining classes are skipped",
+                }));
             }
         }
         Some(class)
@@ -413,7 +425,15 @@ impl<'a> Iterator for Classes<'_, 'a> {
 }
 
 /// See: <https://source.android.com/docs/core/runtime/dex-format#class-def-item>
-fn read_class<'a>(dex: &Dex<'a>, index: u32) -> Result<ClassDef<'a>, DexError> {
+/// The class definition at `index`, and how many bytes of class data were
+/// decoded for it.
+fn read_class<'a>(dex: &Dex<'a>, index: u32) -> (Result<ClassDef<'a>, DexError>, u64) {
+    let mut used = 0;
+    let class = read_class_def(dex, index, &mut used);
+    (class, used)
+}
+
+fn read_class_def<'a>(dex: &Dex<'a>, index: u32, used: &mut u64) -> Result<ClassDef<'a>, DexError> {
     let table = dex.class_defs;
     let at = index as usize * CLASS_DEF_SIZE;
     let offset = dex.header.class_defs_off.wrapping_add(at as u32);
@@ -432,7 +452,11 @@ fn read_class<'a>(dex: &Dex<'a>, index: u32) -> Result<ClassDef<'a>, DexError> {
     let descriptor = dex.type_descriptor(class_idx)?;
     let class_data = match class_data_off {
         0 => None,
-        off => Some(class_data(dex.data(), off)?),
+        off => {
+            let (cd, read) = class_data(dex.data(), off);
+            *used = read;
+            Some(cd?)
+        }
     };
     Ok(ClassDef {
         index,

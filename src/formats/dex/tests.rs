@@ -894,6 +894,55 @@ fn shared_class_data_is_budgeted() {
     assert_eq!(last.anomaly_code(), "dex-bad-class-data");
 }
 
+/// A damaged class_data_item shared by every class, which fails only at
+/// its last method: rejecting it costs as much as reading a good one, so
+/// it must count against the budget too (a slow input the scan fuzzer
+/// found took 0.66 s on 1 MB before this was counted).
+#[test]
+fn shared_damaged_class_data_is_budgeted() {
+    let mut d = shared_class_data(2000, 1, 0, false);
+    let item = d.len() as u32;
+    // vm = 20,000 encoded_methods of 5 bytes (diff 0, 3-byte access flags,
+    // code_off 0): enough bytes for the 3-byte minimum the header check
+    // asks, one byte short of the whole, so the last method runs past the
+    // end.
+    let k = 20_000u32;
+    let mut cd = vec![0, 0, 0];
+    let mut v = k;
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            cd.push(b);
+            break;
+        }
+        cd.push(b | 0x80);
+    }
+    for _ in 0..k {
+        cd.extend([0, 0x81, 0x80, 0x00, 0]);
+    }
+    cd.pop();
+    d.extend(&cd);
+    let len = d.len() as u32;
+    d[0x20..0x24].copy_from_slice(&len.to_le_bytes());
+    let data_off = u32::from_le_bytes(d[0x6c..0x70].try_into().unwrap());
+    d[0x68..0x6c].copy_from_slice(&(len - data_off).to_le_bytes());
+    for i in 0..2000 {
+        let at = class_def_field(&d, i, 6);
+        d[at..at + 4].copy_from_slice(&item.to_le_bytes());
+    }
+    super::fixture::fix_checksum(&mut d);
+    let dex = Dex::parse(&d).unwrap().value;
+    let items: Vec<_> = dex.classes().collect();
+    assert!(items.len() < 100, "{} classes decoded", items.len());
+    assert!(items[..items.len() - 1].iter().all(|c| matches!(
+        c,
+        Err(DexError::BadClassData { reason, .. }) if reason.contains("runs past the end")
+    )));
+    let last = items.last().unwrap().as_ref().unwrap_err();
+    assert!(last.to_string().contains("exceeds four times"), "{last}");
+}
+
 #[test]
 fn shared_code_items_are_budgeted() {
     let d = shared_class_data(3000, 1, 5000, true);
