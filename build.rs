@@ -58,28 +58,9 @@ fn main() {
     list.push_str("]\n");
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-    // rulesets/apis.toml likewise: its categories and APIs as JSON.
-    let apis_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/apis.toml");
-    println!("cargo:rerun-if-changed={}", apis_path.display());
-    let apis_text = std::fs::read_to_string(&apis_path).unwrap_or_default();
-    let apis_json = match apis_text.parse::<toml::Table>() {
-        Ok(t) => serde_json::to_string(&t).unwrap_or_else(|_| "{}".into()),
-        Err(e) => {
-            println!("cargo:warning=rulesets/apis.toml: {e}");
-            "{}".into()
-        }
-    };
-    // rulesets/permissions.toml likewise.
-    let perms_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/permissions.toml");
-    println!("cargo:rerun-if-changed={}", perms_path.display());
-    let perms_text = std::fs::read_to_string(&perms_path).unwrap_or_default();
-    let perms_json = match perms_text.parse::<toml::Table>() {
-        Ok(t) => serde_json::to_string(&t).unwrap_or_else(|_| "{}".into()),
-        Err(e) => {
-            println!("cargo:warning=rulesets/permissions.toml: {e}");
-            "{}".into()
-        }
-    };
+    // rulesets/apis.toml and permissions.toml likewise, whole.
+    let apis_json = toml_file_as_json("rulesets/apis.toml");
+    let perms_json = toml_file_as_json("rulesets/permissions.toml");
     for (name, body) in [
         ("sdk_files.rs", list),
         ("sdks.json", json),
@@ -88,6 +69,22 @@ fn main() {
     ] {
         if let Err(e) = std::fs::write(Path::new(&out_dir).join(name), body) {
             panic!("cannot write {name}: {e}");
+        }
+    }
+}
+
+/// A TOML file of the repository as one JSON value (`{}` with a build
+/// warning if it does not parse: the validating loader's tests then fail
+/// with the file, line and column).
+fn toml_file_as_json(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    match text.parse::<toml::Table>() {
+        Ok(t) => serde_json::to_string(&t).unwrap_or_else(|_| "{}".into()),
+        Err(e) => {
+            println!("cargo:warning={rel}: {e}");
+            "{}".into()
         }
     }
 }

@@ -367,13 +367,7 @@ impl Catalog {
     /// Adds the embedded `rulesets/apis.toml` from its JSON form (a test
     /// checks it equals what the validating loader makes of the TOML).
     pub(crate) fn add_embedded_apis(&mut self) -> Result<(), CatalogError> {
-        let f: ApiJson =
-            serde_json::from_str(EMBEDDED_APIS_JSON).map_err(|e| CatalogError::Invalid {
-                path: "rulesets/apis.toml (embedded JSON)".into(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        let f: ApiJson = super::embedded_json(EMBEDDED_APIS_JSON, "rulesets/apis.toml")?;
         for c in f.category {
             self.categories.insert(c.id.clone(), c);
         }

@@ -158,6 +158,20 @@ pub(crate) fn invalid(path: &Path, text: &str, offset: usize, message: String) -
     }
 }
 
+/// Parses embedded JSON written by `build.rs` from the ruleset file `what`
+/// names; an error (a build that went wrong) names that file.
+pub(crate) fn embedded_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, CatalogError> {
+    serde_json::from_str(text).map_err(|e| CatalogError::Invalid {
+        path: format!("{what} (embedded JSON)").into(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })
+}
+
 impl Catalog {
     /// The catalogue embedded in the binary.
     pub fn embedded() -> Result<Catalog, CatalogError> {
@@ -188,12 +202,7 @@ impl Catalog {
     /// TOML is validated by the unit tests, not at every start).
     fn add_embedded_permissions(&mut self) -> Result<(), CatalogError> {
         let f: PermissionJson =
-            serde_json::from_str(EMBEDDED_PERMISSIONS_JSON).map_err(|e| CatalogError::Invalid {
-                path: "rulesets/permissions.toml (embedded JSON)".into(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+            embedded_json(EMBEDDED_PERMISSIONS_JSON, "rulesets/permissions.toml")?;
         for p in f.permission {
             self.permissions.insert(p.name.clone(), p);
         }

@@ -745,13 +745,7 @@ impl Catalog {
     /// Adds the embedded SDK catalogue from its JSON form (validated by
     /// the tests against the TOML files it comes from).
     pub(crate) fn add_embedded_sdks(&mut self) -> Result<(), CatalogError> {
-        let sdks: Vec<SdkInfo> =
-            serde_json::from_str(EMBEDDED_SDKS_JSON).map_err(|e| CatalogError::Invalid {
-                path: "rulesets/sdks (embedded JSON)".into(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        let sdks: Vec<SdkInfo> = super::embedded_json(EMBEDDED_SDKS_JSON, "rulesets/sdks")?;
         self.sdks.extend(sdks);
         Ok(())
     }

@@ -49,7 +49,7 @@ pub(crate) struct Builder {
     pub classes: Vec<Class>,
 }
 
-fn uleb(out: &mut Vec<u8>, mut v: u32) {
+pub(crate) fn uleb(out: &mut Vec<u8>, mut v: u32) {
     loop {
         let b = (v & 0x7f) as u8;
         v >>= 7;

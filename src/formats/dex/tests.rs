@@ -908,16 +908,7 @@ fn shared_damaged_class_data_is_budgeted() {
     // end.
     let k = 20_000u32;
     let mut cd = vec![0, 0, 0];
-    let mut v = k;
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            cd.push(b);
-            break;
-        }
-        cd.push(b | 0x80);
-    }
+    super::fixture::uleb(&mut cd, k);
     for _ in 0..k {
         cd.extend([0, 0x81, 0x80, 0x00, 0]);
     }
